@@ -1,0 +1,46 @@
+"""Stable ASCII addresses for everything the site publishes.
+
+Addresses survive zipping and unpacking on any operating system, so they are
+lower-case ASCII and never differ only in case.  Han text is spelled in pinyin
+(三府办 -> sanfuban); where two names spell alike (三府 and 三扶 are both
+sanfu) each gets a short, stable suffix taken from a hash of its own name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+
+from pypinyin import Style, lazy_pinyin
+
+from .docnumber import DocNumber
+
+
+def ascii_slug(text: str) -> str:
+    """Pinyin for Han characters, ASCII letters and digits kept, rest dropped."""
+    parts = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
+    slug = "".join(parts).lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")
+    return slug or "x"
+
+
+def notice_slug(number: DocNumber) -> str:
+    """The file name (without .md) a new notice with this number gets."""
+    return f"{ascii_slug(number.prefix)}-{number.year}-{number.serial}"
+
+
+def unique_slugs(names: list[str]) -> dict[str, str]:
+    """One address per name; names that spell alike all get a suffix."""
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(set(names)):
+        by_slug[ascii_slug(name)].append(name)
+    result = {}
+    for slug, group in by_slug.items():
+        for name in group:
+            if len(group) == 1:
+                result[name] = slug
+            else:
+                digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:6]
+                result[name] = f"{slug}-{digest}"
+    return result
