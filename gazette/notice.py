@@ -187,13 +187,12 @@ class _Reader:
     def listof(self, item: Callable, at_least: int = 0) -> Callable:
         def check(name: str, node: yaml.Node) -> list | None:
             if not isinstance(node, yaml.SequenceNode):
-                self.problem(
-                    self.line(node), name,
-                    f"expected a list like [a, b], got {_show(self.value(node))}",
-                )
+                value = self.value(node)
+                example = f"[{value}]" if isinstance(value, str) and value.strip() else "[a, b]"
+                self.problem(self.line(node), name, f"expected a list like {example}, got {_show(value)}")
                 return None
             if len(node.value) < at_least:
-                self.problem(self.line(node), name, f"expected at least {at_least} item in the list, got none")
+                self.problem(self.line(node), name, f"expected at least {at_least} in the list, got an empty list")
                 return None
             values = [item(name, child) for child in node.value]
             return None if any(v is None for v in values) else values
@@ -322,10 +321,16 @@ def read_notice(path: Path, root: Path) -> tuple[Notice | None, list[Problem]]:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
+        # The context mark is where the broken construct starts (the key
+        # missing its ": "), which is where the clerk has to look.
+        mark = e.context_mark or e.problem_mark
         line = (mark.line + 2) if mark else 2
         what = (e.problem or e.context or "unreadable").strip()
-        return None, [Problem(rel, line, "front-matter", f"the fields cannot be read ({what}); check the colon and indentation on this line")]
+        return None, [Problem(
+            rel, line, "front-matter",
+            f"the fields cannot be read from this line on ({what}); "
+            "write each field as key: value, with a space after the colon, and close every [ with ]",
+        )]
 
     if not isinstance(root_node, yaml.MappingNode):
         return None, [Problem(rel, 2, "front-matter", "expected fields written as key: value, one per line")]

@@ -11,6 +11,7 @@ no body or attachment text is ever written.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import Callable
 
@@ -26,7 +27,8 @@ def notice_src(notice: Notice) -> str:
 
 
 def attachment_src(notice: Notice, file: str) -> str:
-    return f"notices/{notice.year}/{notice.slug}/{file}"
+    """An attachment keeps its place beside the notice: file is relative to it."""
+    return posixpath.normpath(f"notices/{notice.year}/{file}")
 
 
 def render_notice(

@@ -1,0 +1,113 @@
+"""Shared helpers: run build.py as a user would, read built pages."""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ROOTS = ROOT / "tests" / "roots"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def run_build(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run build.py in a fresh process, as staff and CI do."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args],
+        cwd=cwd, capture_output=True, text=True, timeout=600,
+    )
+
+
+def build_into(notices: Path, site: Path) -> Path:
+    result = run_build("--notices", str(notices), "build", "--site-dir", str(site))
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture(scope="session")
+def bundled_site(tmp_path_factory) -> Path:
+    return build_into(ROOT / "notices", tmp_path_factory.mktemp("bundled") / "site")
+
+
+@pytest.fixture(scope="session")
+def basic_site(tmp_path_factory) -> Path:
+    return build_into(ROOTS / "basic" / "notices", tmp_path_factory.mktemp("basic") / "site")
+
+
+class _Page(HTMLParser):
+    """Collects what a reader sees: h1, metadata table, links, resources."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.h1 = ""
+        self.meta: dict[str, str] = {}
+        self.links: list[str] = []
+        self.resources: list[str] = []
+        self._in_h1 = False
+        self._in_meta = False
+        self._cell: list[str] | None = None
+        self._key: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "h1":
+            self._in_h1 = True
+        if tag == "table" and "notice-meta" in (a.get("class") or ""):
+            self._in_meta = True
+        if self._in_meta and tag in ("th", "td"):
+            self._cell = []
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        if tag in ("script", "img", "iframe", "audio", "video", "source", "embed") and a.get("src"):
+            self.resources.append(a["src"])
+        if tag == "link" and a.get("href") and a.get("rel") not in ("canonical",):
+            self.resources.append(a["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "h1":
+            self._in_h1 = False
+        if tag == "table":
+            self._in_meta = False
+        if self._in_meta and tag in ("th", "td") and self._cell is not None:
+            text = "".join(self._cell).strip()
+            if tag == "th":
+                self._key = text
+            elif self._key:
+                self.meta[self._key] = text
+                self._key = None
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._in_h1:
+            self.h1 += data
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def read_page(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.h1 = page.h1.strip()
+    return page
+
+
+def readable_text(path: Path) -> str:
+    """A file's text as a person or a program could recover it.
+
+    Material's search index escapes every Chinese character as \\uXXXX, so a
+    plain grep finds nothing; decode those escapes and HTML entities too.
+    """
+    import gzip
+
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    text = data.decode("utf-8", errors="replace")
+    text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m[1], 16)), text)
+    return html.unescape(text)
