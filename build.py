@@ -57,7 +57,6 @@ def cmd_build(args) -> int:
     from mkdocs.exceptions import MkDocsException
 
     load_corpus(_notices_dir(args), root=Path.cwd())   # fail early, with every problem
-    _quiet_jieba()
     site_dir = Path(args.site_dir).resolve() if args.site_dir else ROOT / "site"
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
@@ -72,15 +71,6 @@ def cmd_build(args) -> int:
     _swap(staging, site_dir)
     print(f"Site built in {site_dir}")
     return 0
-
-
-def _quiet_jieba() -> None:
-    # Material's stock search imports jieba, which logs at DEBUG to stderr.
-    try:
-        import jieba
-    except ImportError:
-        return
-    jieba.setLogLevel(logging.WARNING)
 
 
 def _swap(new: Path, site_dir: Path) -> None:
@@ -128,7 +118,6 @@ def main(argv: list[str] | None = None) -> int:
 
     logging.basicConfig(format="%(levelname)s: %(message)s")
     logging.getLogger("mkdocs").setLevel(logging.INFO if args.verbose else logging.WARNING)
-    logging.getLogger("jieba").setLevel(logging.WARNING)
     commands = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve}
     try:
         return commands[args.command](args)

@@ -22,6 +22,7 @@ from gazette.corpus import load_corpus  # noqa: E402
 from gazette.indexes import Site  # noqa: E402
 from gazette.pages import attachment_src, notice_src, render_notice  # noqa: E402
 from gazette.problems import CorpusError  # noqa: E402
+from gazette.search import write_index  # noqa: E402
 
 # The iframe-worker shim lets Material's search worker run from file://.  It is
 # installed from the npm registry (package.json), never fetched by the browser.
@@ -70,3 +71,8 @@ def on_files(files: Files, config) -> Files:
             )
         files.append(f)
     return files
+
+
+def on_post_build(config) -> None:
+    assert _site is not None
+    write_index(_site.corpus, Path(config.site_dir))

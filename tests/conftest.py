@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from playwright import sync_api as playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 ROOTS = ROOT / "tests" / "roots"
@@ -111,3 +112,40 @@ def readable_text(path: Path) -> str:
     text = data.decode("utf-8", errors="replace")
     text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m[1], 16)), text)
     return html.unescape(text)
+
+
+# --- a real headless Chromium (Debian's), never a downloaded one -----------
+
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A phone-sized page that refuses, and records, any network request."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    pg = context.new_page()
+    pg.remote_requests = []
+
+    def guard(route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            pg.remote_requests.append(route.request.url)
+            route.abort()
+
+    pg.route("**/*", guard)
+    pg.errors = []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    context.close()

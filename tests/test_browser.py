@@ -2,45 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-from conftest import CHROMIUM
-
-playwright = pytest.importorskip("playwright.sync_api")
-
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    """A phone-sized page that refuses, and records, any network request."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    pg = context.new_page()
-    pg.remote_requests = []
-
-    def guard(route):
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            pg.remote_requests.append(route.request.url)
-            route.abort()
-
-    pg.route("**/*", guard)
-    pg.errors = []
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    yield pg
-    context.close()
-
 
 def test_home_to_issuer_to_notice_from_disk(bundled_site, page):
     page.goto((bundled_site / "index.html").as_uri())

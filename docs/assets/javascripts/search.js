@@ -1,0 +1,553 @@
+/*
+ * Gazette search: queries the index that gazette/search.py writes.
+ *
+ * Every index file is a script calling a function on window.__gz, loaded
+ * with a <script> tag, so search works from file:// with no server.  A query
+ * loads meta.js once, then only the shards of its own terms, and the docs and
+ * texts of the results it shows.  tokenize() must split text exactly as
+ * gazette/search.py does; tests/test_search.py checks that they agree.
+ */
+(function () {
+  "use strict";
+
+  var HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+  var RUN = new RegExp("([" + HAN + "]+)|([a-z0-9]+)", "g");
+  var PAGE = 10;
+
+  var script = document.currentScript;
+  var base = (script && script.getAttribute("data-index")) || "search-index/";
+  var G = (window.__gz = window.__gz || {});
+  var loaded = {};
+  var waiting = {};
+
+  /* --- loading index files with <script> tags ---------------------------- */
+
+  function arrive(key, data) {
+    loaded[key] = data;
+    if (waiting[key]) {
+      waiting[key].resolve(data);
+    }
+  }
+  G.meta = function (_, data) { arrive("meta", data); };
+  G.shard = function (k, data) { arrive("shards/" + k, data); };
+  G.docs = function (k, data) { arrive("docs/" + k, data); };
+  G.text = function (k, data) { arrive("text/" + k, data); };
+
+  function load(key) {
+    if (key in loaded) {
+      return Promise.resolve(loaded[key]);
+    }
+    if (!waiting[key]) {
+      var entry = (waiting[key] = {});
+      entry.promise = new Promise(function (resolve, reject) {
+        entry.resolve = resolve;
+        var tag = document.createElement("script");
+        tag.src = base + key + ".js";
+        tag.async = true;
+        tag.onerror = function () {
+          delete waiting[key];
+          reject(new Error("无法读取搜索索引 " + tag.src));
+        };
+        document.head.appendChild(tag);
+      });
+    }
+    return waiting[key].promise;
+  }
+
+  /* --- terms: the same rules as gazette/search.py ------------------------ */
+
+  function fold(text) {
+    return text.normalize("NFKC").toLowerCase();
+  }
+
+  function runs(text) {
+    var out = [];
+    var m;
+    var folded = fold(text);
+    RUN.lastIndex = 0;
+    while ((m = RUN.exec(folded))) {
+      out.push(m[1] ? ["h", m[1]] : ["a", m[2]]);
+    }
+    return out;
+  }
+
+  function grams(run) {
+    if (run.length === 1) {
+      return [run];
+    }
+    var out = [];
+    for (var i = 0; i < run.length - 1; i++) {
+      out.push(run.slice(i, i + 2));
+    }
+    return out;
+  }
+
+  function unique(list) {
+    return list.filter(function (x, i) { return list.indexOf(x) === i; });
+  }
+
+  function queryTerms(text) {
+    var required = [];
+    var boost = [];
+    runs(text).forEach(function (r) {
+      required = required.concat(grams(r[1]));
+      if (r[1].length > 2) {
+        boost.push(r[0] === "a" ? r[1] : "w:" + r[1]);
+      }
+    });
+    return { required: unique(required), boost: unique(boost) };
+  }
+
+  /* Document numbers, as gazette/docnumber.py parses them. */
+  var FORMS = [
+    /^([^\d〔〕]+?)\s*〔\s*(\d{4})\s*〕\s*第?\s*(\d{1,6})\s*号?$/,
+    /^([^\d〔〕]+?)\s*(\d{4})\s*年\s*第?\s*(\d{1,6})\s*号?$/,
+    /^([^\d〔〕]+?)\s+(\d{4})\s+(\d{1,6})\s*号?$/
+  ];
+
+  function parseNumber(text) {
+    var t = text.normalize("NFKC")
+      .replace(/[〔\[［(（【｛{〖]/g, "〔")
+      .replace(/[〕\]］)）】｝}〗]/g, "〕")
+      .trim();
+    for (var i = 0; i < FORMS.length; i++) {
+      var m = FORMS[i].exec(t);
+      if (m) {
+        var prefix = m[1].replace(/\s+/g, "");
+        if (!prefix) {
+          return null;
+        }
+        return prefix + "〔" + parseInt(m[2], 10) + "〕" + parseInt(m[3], 10) + "号";
+      }
+    }
+    return null;
+  }
+
+  function shardOf(term, shards) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < term.length; i++) {
+      h ^= term.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h % shards;
+  }
+
+  /* --- postings ----------------------------------------------------------- */
+
+  var CODE = null;
+
+  function decodeNumbers(s) {
+    var out = [];
+    var n = 0;
+    var mul = 1;
+    for (var i = 0; i < s.length; i++) {
+      var v = CODE[s.charCodeAt(i)];
+      if (v >= 45) {
+        n += (v - 45) * mul;
+        mul *= 45;
+      } else {
+        out.push(n + v * mul);
+        n = 0;
+        mul = 1;
+      }
+    }
+    return out;
+  }
+
+  function postings(meta, term) {
+    var shard = loaded["shards/" + shardOf(term, meta.shards)];
+    var raw = shard && shard[term];
+    if (!raw) {
+      return { ids: [], w: [] };
+    }
+    var nums = decodeNumbers(raw);
+    var ids = [];
+    var w = [];
+    var last = -1;
+    for (var i = 0; i < nums.length; i += 2) {
+      last = last + nums[i] + 1;
+      ids.push(last);
+      w.push(nums[i + 1]);
+    }
+    return { ids: ids, w: w };
+  }
+
+  function weightsFor(candidates, list) {
+    /* Walk both sorted lists once: the weight of each candidate, or 0. */
+    var out = new Array(candidates.length);
+    var j = 0;
+    for (var i = 0; i < candidates.length; i++) {
+      while (j < list.ids.length && list.ids[j] < candidates[i]) {
+        j++;
+      }
+      out[i] = j < list.ids.length && list.ids[j] === candidates[i] ? list.w[j] : 0;
+    }
+    return out;
+  }
+
+  function intersect(a, b) {
+    var out = [];
+    var i = 0;
+    var j = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) {
+        out.push(a[i]);
+        i++;
+        j++;
+      } else if (a[i] < b[j]) {
+        i++;
+      } else {
+        j++;
+      }
+    }
+    return out;
+  }
+
+  function mostOf(lists, atLeast) {
+    var hits = {};
+    lists.forEach(function (list) {
+      list.ids.forEach(function (id) { hits[id] = (hits[id] || 0) + 1; });
+    });
+    return Object.keys(hits).filter(function (id) { return hits[id] >= atLeast; })
+      .map(Number).sort(function (a, b) { return a - b; });
+  }
+
+  function union(a, b) {
+    return a.concat(b.filter(function (x) { return a.indexOf(x) < 0; })).sort(function (x, y) { return x - y; });
+  }
+
+  function decodeMeta(meta) {
+    if (meta.decoded) {
+      return meta;
+    }
+    CODE = new Int8Array(128).fill(-1);
+    for (var i = 0; i < meta.alphabet.length; i++) {
+      CODE[meta.alphabet.charCodeAt(i)] = i;
+    }
+    meta.yearOf = decodeNumbers(meta.docYears).map(function (y) { return y + meta.yearBase; });
+    var flat = decodeNumbers(meta.docIssuers);
+    meta.issuersOf = [];
+    for (var k = 0; k < flat.length; ) {
+      var count = flat[k];
+      meta.issuersOf.push(flat.slice(k + 1, k + 1 + count));
+      k += count + 1;
+    }
+    meta.decoded = true;
+    return meta;
+  }
+
+  /* --- the query ---------------------------------------------------------- */
+
+  function search(query, filters) {
+    filters = filters || {};
+    return load("meta").then(function (meta) {
+      decodeMeta(meta);
+      var t = queryTerms(query);
+      var special = [];
+      var number = parseNumber(query);
+      if (number) {
+        special.push(["n:" + fold(number), 100000]);
+      }
+      var serial = /^\s*(\d{1,6})\s*号\s*$/.exec(query.normalize("NFKC"));
+      if (serial) {
+        special.push(["s:" + parseInt(serial[1], 10), 1000]);
+      }
+      var all = t.required.concat(t.boost, special.map(function (s) { return s[0]; }));
+      if (!t.required.length && !special.length) {
+        return { ids: [], total: 0, needles: { runs: [], grams: [] } };
+      }
+      var shards = unique(all.map(function (term) { return shardOf(term, meta.shards); }));
+      return Promise.all(shards.map(function (k) { return load("shards/" + k); })).then(function () {
+        return rerank(meta, query, rank(meta, query, t, special, filters));
+      });
+    });
+  }
+
+  function rank(meta, query, t, special, filters) {
+    var n = meta.count;
+    var lists = t.required.map(function (term) { return postings(meta, term); });
+    var candidates = null;
+    lists.forEach(function (list) {
+      candidates = candidates === null ? list.ids : intersect(candidates, list.ids);
+    });
+    candidates = candidates || [];
+    var partial = false;
+    if (!candidates.length && lists.length > 2) {
+      /* Nothing has every term (十四五规划 against 十四五”规划): take what has
+         most of them, and say so. */
+      candidates = mostOf(lists, Math.ceil(lists.length * 0.6));
+      partial = candidates.length > 0;
+    }
+    var specialLists = special.map(function (s) { return postings(meta, s[0]); });
+    specialLists.forEach(function (list, i) {
+      if (special[i][1] >= 100000) {
+        candidates = union(candidates, list.ids); /* the number itself always counts */
+      }
+    });
+    var year = filters.year ? parseInt(filters.year, 10) : null;
+    var issuer = filters.issuer ? meta.issuers.indexOf(filters.issuer) : -1;
+    candidates = candidates.filter(function (id) {
+      return (year === null || meta.yearOf[id] === year) &&
+        (issuer < 0 || meta.issuersOf[id].indexOf(issuer) >= 0);
+    });
+    var scores = new Float64Array(candidates.length);
+    function add(list, factor) {
+      var idf = Math.log(1 + n / Math.max(list.ids.length, 1));
+      weightsFor(candidates, list).forEach(function (w, i) { scores[i] += factor * idf * w; });
+    }
+    lists.forEach(function (list) { add(list, 1); });
+    t.boost.forEach(function (term) { add(postings(meta, term), 2); });
+    var exact = [];
+    specialLists.forEach(function (list, i) {
+      weightsFor(candidates, list).forEach(function (w, k) {
+        if (w) {
+          scores[k] += special[i][1];
+          exact.push(candidates[k]);
+        }
+      });
+    });
+    var order = candidates.map(function (_, i) { return i; });
+    order.sort(function (a, b) { return scores[b] - scores[a] || candidates[a] - candidates[b]; });
+    return {
+      ids: order.map(function (i) { return candidates[i]; }),
+      total: candidates.length,
+      partial: partial,
+      exact: exact,
+      needles: needles(query, t)
+    };
+  }
+
+  var RERANK = 30;
+
+  function compact(text) {
+    return fold(text).replace(/[\s\u3000]+/g, "");
+  }
+
+  function rerank(meta, query, found) {
+    /* Postings know no positions, so 2020年9月1日 scores like its scattered
+       characters.  The texts of the first results are loaded for snippets
+       anyway: those that hold the query as a phrase move up, after notices
+       whose own number matched. */
+    if (found.ids.length < 2) {
+      return found;
+    }
+    var head = found.ids.slice(0, RERANK);
+    var phrase = compact(query);
+    var words = found.needles.runs;
+    return Promise.all(head.map(function (id) {
+      return Promise.all([doc(meta, id), load("text/" + id)]);
+    })).then(function (pairs) {
+      var tier = pairs.map(function (pair, i) {
+        var text = compact(pair[0].title + "\n" + (pair[1] || ""));
+        var exact = found.exact.indexOf(head[i]) >= 0 ? 4 : 0;
+        if (text.indexOf(phrase) >= 0) {
+          return exact + 2;
+        }
+        return exact + (words.every(function (w) { return text.indexOf(w) >= 0; }) ? 1 : 0);
+      });
+      var order = head.map(function (_, i) { return i; });
+      order.sort(function (a, b) { return tier[b] - tier[a] || a - b; });
+      found.ids = order.map(function (i) { return head[i]; }).concat(found.ids.slice(RERANK));
+      return found;
+    });
+  }
+
+  function needles(query, t) {
+    /* What to highlight: the query's own words where the text has them,
+       else the bigrams that matched (see words()). */
+    return { runs: runs(query).map(function (r) { return r[1]; }), grams: t.required };
+  }
+
+  function words(found, title, text) {
+    var lower = (title + "\n" + text).toLowerCase();
+    var whole = found.runs.filter(function (r) { return lower.indexOf(r) >= 0; });
+    var list = whole.length === found.runs.length ? whole : whole.concat(found.grams);
+    return list.sort(function (a, b) { return b.length - a.length; });
+  }
+
+  /* --- results ------------------------------------------------------------ */
+
+  function doc(meta, id) {
+    var chunk = Math.floor(id / meta.chunk);
+    return load("docs/" + chunk).then(function (rows) {
+      var r = rows[id - chunk * meta.chunk];
+      return { id: id, url: r[0], title: r[1], number: r[2], issuers: r[3], date: r[4] };
+    });
+  }
+
+  function escapeHtml(s) {
+    return s.replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function mark(text, words) {
+    /* Wrap every occurrence of any word in <mark>, longest first. */
+    var lower = text.toLowerCase();
+    var hits = [];
+    words.forEach(function (w) {
+      if (!w) {
+        return;
+      }
+      for (var at = lower.indexOf(w); at >= 0; at = lower.indexOf(w, at + 1)) {
+        hits.push([at, at + w.length]);
+      }
+    });
+    hits.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var out = "";
+    var pos = 0;
+    hits.forEach(function (h) {
+      if (h[0] < pos) {
+        return;
+      }
+      out += escapeHtml(text.slice(pos, h[0])) + "<mark>" + escapeHtml(text.slice(h[0], h[1])) + "</mark>";
+      pos = h[1];
+    });
+    return out + escapeHtml(text.slice(pos));
+  }
+
+  function snippet(text, words) {
+    var lower = text.toLowerCase();
+    var at = -1;
+    for (var i = 0; i < words.length && at < 0; i++) {
+      at = lower.indexOf(words[i]);
+    }
+    var start = Math.max(0, at - 30);
+    var piece = text.slice(start, start + 120).replace(/\s+/g, " ");
+    return (start > 0 ? "…" : "") + mark(piece, words) + (start + 120 < text.length ? "…" : "");
+  }
+
+  function result(meta, id, found) {
+    return Promise.all([doc(meta, id), load("text/" + id)]).then(function (both) {
+      var d = both[0];
+      var text = both[1] || "";
+      var list = words(found, d.title, text);
+      d.snippet = snippet(text, list);
+      d.titleHtml = mark(d.title, list);
+      return d;
+    });
+  }
+
+  function cnDate(iso) {
+    var p = iso.split("-");
+    return parseInt(p[0], 10) + "年" + parseInt(p[1], 10) + "月" + parseInt(p[2], 10) + "日";
+  }
+
+  function render(d) {
+    var li = document.createElement("li");
+    li.className = "gz-result";
+    var meta = [d.number, d.issuers, cnDate(d.date)].filter(Boolean).map(escapeHtml).join(" · ");
+    li.innerHTML =
+      '<a href="' + escapeHtml(d.url) + '">' +
+      '<span class="gz-result__title">' + d.titleHtml + "</span>" +
+      '<span class="gz-result__meta">' + meta + "</span>" +
+      '<span class="gz-result__snippet">' + d.snippet + "</span></a>";
+    return li;
+  }
+
+  /* --- the search page ---------------------------------------------------- */
+
+  function page() {
+    var input = document.getElementById("gz-q");
+    var list = document.getElementById("search-results");
+    if (!input || !list) {
+      return;
+    }
+    var status = document.getElementById("gz-status");
+    var more = document.getElementById("gz-more");
+    var issuerSelect = document.getElementById("gz-issuer");
+    var yearSelect = document.getElementById("gz-year");
+    var params = new URLSearchParams(location.search);
+    var current = null;
+    var shown = 0;
+    var generation = 0;
+
+    input.value = params.get("q") || "";
+    document.querySelectorAll(".gz-header-search input[name=q]").forEach(function (box) {
+      box.value = input.value;
+    });
+
+    load("meta").then(function (meta) {
+      meta.issuers.forEach(function (name) { issuerSelect.add(new Option(name, name)); });
+      meta.years.forEach(function (y) { yearSelect.add(new Option(y + "年", String(y))); });
+      issuerSelect.value = params.get("issuer") || "";
+      yearSelect.value = params.get("year") || "";
+      run();
+    }, function (e) { status.textContent = e.message; });
+
+    function remember() {
+      var p = new URLSearchParams();
+      if (input.value) { p.set("q", input.value); }
+      if (issuerSelect.value) { p.set("issuer", issuerSelect.value); }
+      if (yearSelect.value) { p.set("year", yearSelect.value); }
+      try {
+        history.replaceState(null, "", "?" + p.toString());
+      } catch (e) { /* some browsers refuse this on file:// */ }
+    }
+
+    function showMore(meta, found, mine) {
+      var ids = found.ids.slice(shown, shown + PAGE);
+      shown += ids.length;
+      return Promise.all(ids.map(function (id) { return result(meta, id, found.needles); })).then(function (docs) {
+        if (mine !== generation) {
+          return;
+        }
+        docs.forEach(function (d) { list.appendChild(render(d)); });
+        more.hidden = shown >= found.total;
+      });
+    }
+
+    function run() {
+      var mine = ++generation;
+      var q = input.value.trim();
+      remember();
+      if (!q) {
+        list.innerHTML = "";
+        status.textContent = "输入标题、正文中的字词或发文字号。";
+        more.hidden = true;
+        return;
+      }
+      status.textContent = "正在搜索…";
+      var filters = { issuer: issuerSelect.value, year: yearSelect.value };
+      Promise.all([load("meta"), search(q, filters)]).then(function (both) {
+        if (mine !== generation) {
+          return;
+        }
+        current = both[1];
+        shown = 0;
+        list.innerHTML = "";
+        status.textContent = !current.total ? "没有找到相关文件。" :
+          current.partial ? "没有完全符合的文件；以下 " + current.total + " 件包含其中大部分字词。" :
+          "找到 " + current.total + " 件文件";
+        return showMore(both[0], current, mine);
+      }).catch(function (e) { status.textContent = e.message; });
+    }
+
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 80);
+    });
+    input.form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      run();
+    });
+    issuerSelect.addEventListener("change", run);
+    yearSelect.addEventListener("change", run);
+    more.addEventListener("click", function () {
+      load("meta").then(function (meta) { showMore(meta, current, generation); });
+    });
+  }
+
+  G.search = search;
+  G.tokenize = function (text) { return queryTerms(text); };
+  G.parseNumber = parseNumber;
+  G.shardOf = shardOf;
+  G.load = load;
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", page);
+  } else {
+    page();
+  }
+})();

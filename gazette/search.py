@@ -1,0 +1,264 @@
+"""The search index: built here at build time, read by search.js in the browser.
+
+Why not Material's search: it segments with jieba when indexing but splits
+queries greedily in the browser, so words inside longer words, numbers and
+document numbers are not found; offline it rebuilds the index on every page
+load.  This index is correct for Chinese first and fast second:
+
+* Terms.  Han text is indexed as overlapping character bigrams plus single
+  characters, so any substring is found whatever a dictionary would say; the
+  browser splits queries the same way (tokenize() here and in search.js must
+  agree; a test checks that they do).  Letters and digits: the whole word plus
+  its bigrams and characters, so 2020, 124 and 4S are found inside longer runs.
+  jieba words of three or more characters are indexed too, as a ranking boost
+  for a query that is a whole word.  A notice's own document number is indexed
+  as dedicated terms: n:三府〔2020〕124号 (normalized), p:三府, y:2020, s:124.
+
+* Files.  Everything is a script that calls a function on window.__gz, so it
+  loads with <script> tags from file:// as well as from a server:
+    search-index/meta.js        counts, shard count, per-notice year/issuers
+    search-index/shards/K.js    postings of every term whose hash falls in K
+    search-index/docs/K.js      title, number, issuers, date of 64 notices
+    search-index/text/ID.js     plain text of one notice, for snippets
+  A query reads meta.js once, the shards of its terms, and the docs and texts
+  of the results it shows.
+
+* Postings.  Per term, a string of (gap, weight) pairs in a 90-letter ASCII
+  variable-length code (see _encode), so a shard costs about two bytes per
+  posting and needs no decoding library.
+
+Only 主动公开 notices have their text indexed.  依申请公开 notices are found by
+their metadata only (title, number, issuers), and 不予公开 ones not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+from .corpus import Corpus
+from .notice import Notice
+
+CHUNK = 64                 # notices per docs/K.js file
+SHARD_BYTES = 24_000       # aim for shards about this size
+TEXT_LIMIT = 40_000        # characters of a notice kept for snippets
+MAX_WEIGHT = 44
+
+# Weights of one occurrence, by field; summed and capped at MAX_WEIGHT.
+W_NUMBER, W_TITLE, W_ISSUER, W_BODY_CAP = MAX_WEIGHT, 12, 6, 8
+
+_HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN = re.compile(rf"([{_HAN}]+)|([a-z0-9]+)")
+
+# 90 safe ASCII characters (no quote, backslash, or space): the first 45 end a
+# number, the other 45 continue it.
+_ALPHABET = "".join(c for c in map(chr, range(33, 127)) if c not in "\"\\'<`")[:90]
+_END, _MORE = _ALPHABET[:45], _ALPHABET[45:]
+
+
+def fold(text: str) -> str:
+    """What both sides do first: full-width to ASCII, lower case."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def runs(text: str) -> list[tuple[str, str]]:
+    """Runs of Han characters ('h') and of letters/digits ('a')."""
+    return [("h", m[1]) if m[1] else ("a", m[2]) for m in _RUN.finditer(fold(text))]
+
+
+def grams(run: str) -> list[str]:
+    """Bigrams of a run, or the character itself for a one-character run."""
+    if len(run) == 1:
+        return [run]
+    return [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+def query_terms(text: str) -> tuple[list[str], list[str]]:
+    """(required, boost) terms of a query; search.js does the same."""
+    required, boost = [], []
+    for kind, run in runs(text):
+        required += grams(run)
+        if kind == "a" and len(run) > 2:
+            boost.append(run)
+        if kind == "h" and len(run) > 2:
+            boost.append("w:" + run)
+    return list(dict.fromkeys(required)), list(dict.fromkeys(boost))
+
+
+def index_terms(text: str, words: bool = True) -> dict[str, int]:
+    """Every term of a text with its count, as the index stores it."""
+    counts: dict[str, int] = defaultdict(int)
+    for kind, run in runs(text):
+        for ch in run:
+            counts[ch] += 1
+        if len(run) > 1:
+            for g in grams(run):
+                counts[g] += 1
+        if kind == "a" and len(run) > 2:
+            counts[run] += 1
+        if kind == "h" and words and len(run) > 2:
+            for w in _jieba_words(run):
+                counts["w:" + w] += 1
+    return counts
+
+
+_jieba = None
+
+
+def _jieba_words(run: str) -> list[str]:
+    global _jieba
+    if _jieba is None:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        _jieba = jieba
+    return [w for w in _jieba.cut(run, HMM=False) if len(w) > 2]
+
+
+def shard_of(term: str, shards: int) -> int:
+    """FNV-1a over UTF-16 code units; search.js computes the same."""
+    h = 0x811C9DC5
+    data = term.encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        h ^= data[i] | (data[i + 1] << 8)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
+def _encode(n: int) -> str:
+    out = []
+    while n >= 45:
+        out.append(_MORE[n % 45])
+        n //= 45
+    out.append(_END[n])
+    return "".join(out)
+
+
+def encode_numbers(numbers: list[int]) -> str:
+    return "".join(_encode(n) for n in numbers)
+
+
+def plain_text(markdown: str) -> str:
+    """What a reader sees of a Markdown body, as plain text for search."""
+    text = re.sub(r"<[^>]+>", "", markdown)
+    text = re.sub(r"^\s*\|?\s*:?-{3,}.*$", "", text, flags=re.M)       # table rules
+    text = re.sub(r"\{[:#.][^}]*\}", "", text)                           # attr lists
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)                # links
+    text = re.sub(r"^#{1,6}\s*", "", text, flags=re.M)                    # headings
+    text = re.sub(r"^\s*(?:[-*+]|\d+\.)\s+", "", text, flags=re.M)       # list markers
+    text = re.sub(r"\*\*|__|`", "", text)
+    text = text.replace("|", " ")
+    text = re.sub(r"[ \t]+", " ", text)
+    return re.sub(r"\n\s*\n+", "\n", text).strip()
+
+
+def _fields(notice: Notice) -> tuple[str, str, str]:
+    """(title, issuers, body) text that may be indexed for this notice."""
+    body = ""
+    if notice.is_public:
+        parts = [notice.recipients or "", plain_text(notice.body)]
+        for a in notice.attachments:
+            parts.append(a.title)
+            if a.text:
+                parts.append(plain_text(a.text))
+        body = "\n".join(p for p in parts if p)
+    return notice.title, " ".join(notice.issuers), body
+
+
+def _weights(notice: Notice, words: bool) -> dict[str, int]:
+    title, issuers, body = _fields(notice)
+    weights: dict[str, int] = defaultdict(int)
+    for term, count in index_terms(body, words).items():
+        weights[term] += min(count, W_BODY_CAP)
+    for term in index_terms(title, words):
+        weights[term] += W_TITLE
+    for term in index_terms(issuers, words):
+        weights[term] += W_ISSUER
+    for issuer in notice.issuers:      # a query naming the issuer in full
+        weights["w:" + fold(issuer)] += W_TITLE
+    if notice.doc_number:
+        n = notice.doc_number
+        for term in index_terms(str(n), words):
+            weights[term] += W_TITLE
+        weights["n:" + fold(str(n))] += W_NUMBER
+        weights["p:" + fold(n.prefix)] += W_NUMBER
+        weights["y:" + str(n.year)] += W_NUMBER
+        weights["s:" + str(n.serial)] += W_NUMBER
+    return {t: min(w, MAX_WEIGHT) for t, w in weights.items()}
+
+
+def build_index(corpus: Corpus, words: bool = True) -> dict[str, str]:
+    """Every file of the search index, as {path under site/: content}."""
+    notices = corpus.listed            # newest first: a lower id is newer
+    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for doc_id, notice in enumerate(notices):
+        for term, weight in _weights(notice, words).items():
+            postings[term].append((doc_id, weight))
+
+    encoded: dict[str, str] = {}
+    for term, plist in postings.items():
+        last, nums = -1, []
+        for doc_id, weight in plist:
+            nums += [doc_id - last - 1, weight]
+            last = doc_id
+        encoded[term] = encode_numbers(nums)
+
+    size = sum(len(v) + len(k.encode()) + 6 for k, v in encoded.items())
+    shards = 1 << max(0, math.ceil(math.log2(max(size, 1) / SHARD_BYTES)))
+    by_shard: dict[int, dict[str, str]] = defaultdict(dict)
+    for term in sorted(encoded):
+        by_shard[shard_of(term, shards)][term] = encoded[term]
+
+    files = {}
+    for k in range(shards):
+        files[f"search-index/shards/{k}.js"] = _call("shard", k, by_shard.get(k, {}))
+    for start in range(0, len(notices), CHUNK):
+        rows = [_doc_row(n) for n in notices[start:start + CHUNK]]
+        files[f"search-index/docs/{start // CHUNK}.js"] = _call("docs", start // CHUNK, rows)
+    for doc_id, notice in enumerate(notices):
+        title, _, body = _fields(notice)
+        files[f"search-index/text/{doc_id}.js"] = _call("text", doc_id, body[:TEXT_LIMIT])
+    files["search-index/meta.js"] = _call("meta", 0, _meta(notices, shards))
+    return files
+
+
+def _doc_row(n: Notice) -> list:
+    return [n.url, n.title, str(n.doc_number) if n.doc_number else "", "、".join(n.issuers), n.date.isoformat()]
+
+
+def _meta(notices: list[Notice], shards: int) -> dict:
+    issuers = sorted({i for n in notices for i in n.issuers})
+    issuer_id = {name: i for i, name in enumerate(issuers)}
+    years = sorted({n.year for n in notices}, reverse=True)
+    base = min(years) if years else 0
+    doc_years = encode_numbers([n.year - base for n in notices])
+    doc_issuers = encode_numbers([x for n in notices for x in [len(n.issuers), *(issuer_id[i] for i in n.issuers)]])
+    return {
+        "count": len(notices), "shards": shards, "chunk": CHUNK,
+        "issuers": issuers, "years": years, "yearBase": base,
+        "docYears": doc_years, "docIssuers": doc_issuers,
+        "alphabet": _ALPHABET,
+    }
+
+
+def _call(kind: str, key: int, data) -> str:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return f"__gz.{kind}({key},{payload});\n"
+
+
+def write_index(corpus: Corpus, site_dir: Path, words: bool = True) -> int:
+    """Write the index under site_dir; return the number of bytes written."""
+    total = 0
+    for rel, content in build_index(corpus, words).items():
+        path = Path(site_dir) / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8")
+        path.write_bytes(data)
+        total += len(data)
+    return total

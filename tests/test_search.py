@@ -1,0 +1,248 @@
+"""Search: right for Chinese, numbers first, and only public text.
+
+The engine runs in the browser (docs/assets/javascripts/search.js) over the
+index gazette/search.py writes; these tests drive it in headless Chromium
+from file://, as a citizen's phone would.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+from conftest import ROOT, build_into
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gazette import docnumber, search
+from gazette.corpus import load_corpus
+
+CORPUS = load_corpus(ROOT / "notices", root=ROOT)
+
+FIND = """async ([q, filters]) => {
+  const r = await __gz.search(q, filters || {});
+  const rows = await Promise.all(r.ids.map(id => __gz.load('docs/' + Math.floor(id / 64)).then(d => d[id % 64])));
+  return {total: r.total, partial: !!r.partial, numbers: rows.map(d => d[2]), urls: rows.map(d => d[0])};
+}"""
+
+
+@pytest.fixture(scope="module")
+def engine(browser, bundled_site):
+    """One search page kept open, to query the engine directly."""
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.goto((bundled_site / "search.html").as_uri())
+    pg.wait_for_function("() => window.__gz && window.__gz.search")
+    yield pg
+    context.close()
+
+
+def find(engine, query: str, **filters) -> dict:
+    return engine.evaluate(FIND, [query, filters])
+
+
+# --- the same terms on both sides ---------------------------------------------
+
+SAMPLES = [
+    "三亚市人民政府关于调整自来水价格分类范畴的通知", "三府〔2020〕124号", "三府２０２０年１２４号",
+    "KTV、歌舞厅", "4S店", "每户每月28立方米以上-36立方米", "水", "（一）指导思想", "ＡＢＣ def",
+    "“十四五”规划", "2020年9月1日", "政府信息公开", "124号", "三府 2020 124",
+]
+
+
+def test_browser_splits_queries_exactly_as_the_index_does(engine):
+    for text in SAMPLES:
+        required, boost = search.query_terms(text)
+        assert engine.evaluate("t => __gz.tokenize(t)", text) == {"required": required, "boost": boost}, text
+        for term in required + boost + ["n:三府〔2020〕124号"]:
+            assert engine.evaluate("([t, n]) => __gz.shardOf(t, n)", [term, 97]) == search.shard_of(term, 97)
+
+
+@pytest.mark.parametrize("text", [
+    "三府〔2020〕124号", "三府[2020]124号", "三府［2020］124号", "三府(2020)124号", "三府（2020）124号",
+    "三府〔2020〕124 号", "三府2020年124号", "三府 2020 124", "三府〔２０２０〕１２４号", "三府〔2020〕0124号",
+])
+def test_browser_reads_document_numbers_as_python_does(engine, text):
+    assert engine.evaluate("t => __gz.parseNumber(t)", text) == docnumber.normalize(text)
+
+
+# --- relevance over the bundled notices ------------------------------------------
+
+# (query, the notice expected, how high it must rank)
+RELEVANCE = [
+    # whole and partial words
+    ("自来水价格", "三府〔2020〕124号", 1),
+    ("自来水", "三府〔2020〕124号", 3),
+    ("特种用水", "三府〔2020〕124号", 3),
+    ("洗车业", "三府〔2020〕124号", 3),
+    ("历史建筑", "三府办〔2020〕118号", 3),
+    ("历史建筑名录", "三府办〔2020〕118号", 3),
+    ("行业协会商会", "三府办〔2020〕127号", 3),
+    ("脱钩", "三府办〔2020〕127号", 3),
+    ("全民科学素质", "三府办〔2020〕136号", 3),
+    ("十四五规划", "三府办〔2020〕137号", 3),
+    ("规划编制", "三府办〔2020〕137号", 3),
+    ("非法集资", "三府办〔2020〕140号", 3),
+    ("农村低收入群体", "三府办〔2020〕141号", 3),
+    ("创业脱贫致富之星", "三人社发〔2020〕162号", 3),
+    ("流浪乞讨", "三民字〔2020〕92号", 3),
+    ("寻亲", "三民字〔2020〕92号", 3),
+    ("留守儿童", "三民字〔2020〕115号", 3),
+    ("政策宣讲", "三民字〔2020〕115号", 3),
+    ("光伏扶贫", "三扶发〔2020〕4号", 3),
+    ("返贫", "三扶发〔2020〕4号", 3),
+    # words inside longer words (a dictionary would not split them out)
+    ("报告", "三府办〔2020〕137号", 3),          # inside 前期研究报告
+    ("集资", "三府办〔2020〕140号", 3),          # inside 非法集资
+    ("贴息", "三府办〔2020〕141号", 3),          # inside 贷款贴息
+    ("饮水", "三扶发〔2020〕4号", 3),            # inside 饮水安全
+    ("乞讨", "三民字〔2020〕92号", 3),           # inside 流浪乞讨人员
+    ("收入群体", "三府办〔2020〕141号", 3),      # across 低收入 / 群体
+    # issuers
+    ("三亚市人民政府", "三府〔2020〕124号", 1),
+    ("三亚市人力资源和社会保障局", "三人社发〔2020〕162号", 3),
+    ("中共三亚市政法委员会", "三民字〔2020〕92号", 1),
+    ("三亚市扶贫开发领导小组", "三扶发〔2020〕4号", 1),
+    ("三亚市民政局", "三民字〔2020〕115号", 3),
+    # document numbers, typed any way: the notice comes first
+    ("三府〔2020〕124号", "三府〔2020〕124号", 1),
+    ("三府[2020]124号", "三府〔2020〕124号", 1),
+    ("三府2020年124号", "三府〔2020〕124号", 1),
+    ("三府 2020 124", "三府〔2020〕124号", 1),
+    ("124号", "三府〔2020〕124号", 1),
+    ("三府办〔2020〕118号", "三府办〔2020〕118号", 1),
+    ("三府办[2020]141号", "三府办〔2020〕141号", 1),
+    ("三府办（２０２０）１３６号", "三府办〔2020〕136号", 1),
+    ("三人社发(2020)162 号", "三人社发〔2020〕162号", 1),
+    ("三民字2020年115号", "三民字〔2020〕115号", 1),
+    ("三民字〔2020〕92号", "三民字〔2020〕92号", 1),
+    ("三扶发〔2020〕4号", "三扶发〔2020〕4号", 1),
+    ("162号", "三人社发〔2020〕162号", 1),
+    # mixed Chinese and digits, Latin
+    ("4S店", "三府〔2020〕124号", 1),
+    ("KTV", "三府〔2020〕124号", 1),
+    ("28立方米", "三府〔2020〕124号", 1),
+    ("2020年9月1日", "三府〔2020〕124号", 3),
+    ("第一批历史建筑", "三府办〔2020〕118号", 1),
+    ("21处", "三府办〔2020〕118号", 1),
+    # one character
+    ("水", "三府〔2020〕124号", 3),
+    ("钩", "三府办〔2020〕127号", 3),
+    ("乞", "三民字〔2020〕92号", 3),
+    ("星", "三人社发〔2020〕162号", 3),
+]
+
+
+@pytest.mark.parametrize("query,expected,top", RELEVANCE, ids=[r[0] for r in RELEVANCE])
+def test_relevance(engine, query, expected, top):
+    found = find(engine, query)
+    assert expected in found["numbers"][:top], found["numbers"][:5]
+
+
+def test_the_relevance_suite_is_large_enough():
+    assert len(RELEVANCE) >= 40
+
+
+def test_ties_are_broken_newest_first(tmp_path, page):
+    """Notices alike but for their date come newest first."""
+    for serial, day in [(1, "2018-03-01"), (2, "2020-03-01"), (3, "2019-03-01")]:
+        folder = tmp_path / "notices" / day[:4]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"sanfu-{day[:4]}-{serial}.md").write_text(
+            f"---\ntitle: 关于同一事项的通知\ndoc_number: 三府〔{day[:4]}〕{serial}号\n"
+            f"issuers: [三亚市人民政府]\ndate: {day}\ndisclosure: 主动公开\n---\n\n同样的正文。\n",
+            encoding="utf-8",
+        )
+    site = build_into(tmp_path / "notices", tmp_path / "site")
+    results = _open_results(page, site, "同样的正文")
+    assert [a.get_attribute("href") for a in results.all()] == [
+        "notices/2020/sanfu-2020-2.html", "notices/2019/sanfu-2019-3.html", "notices/2018/sanfu-2018-1.html",
+    ]
+
+
+def test_filters_by_issuer_and_year(engine):
+    found = find(engine, "通知", issuer="三亚市民政局")
+    assert sorted(found["numbers"]) == ["三民字〔2020〕115号", "三民字〔2020〕92号"]
+    assert find(engine, "通知", year="2019")["total"] == 0
+    assert find(engine, "通知", year="2020")["total"] == 11
+
+
+def test_text_that_is_nowhere_finds_nothing(engine):
+    assert find(engine, "量子计算机")["total"] == 0
+
+
+# --- any substring finds its notice -------------------------------------------
+
+TEXTS = [(n.url, search._fields(n)[2]) for n in CORPUS.notices]
+
+
+@st.composite
+def substrings(draw):
+    url, text = draw(st.sampled_from(TEXTS))
+    size = draw(st.integers(2, 6))
+    start = draw(st.integers(0, len(text) - size))
+    return url, text[start:start + size]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(substrings())
+def test_any_substring_of_a_body_finds_its_notice(engine, case):
+    url, piece = case
+    if not search.runs(piece):      # punctuation and spaces only: nothing to search
+        return
+    assert url in find(engine, piece)["urls"], piece
+
+
+# --- the page, as a person uses it ----------------------------------------------
+
+
+def _open_results(page, site, query):
+    page.goto((site / "search.html").as_uri() + "?q=" + urllib.parse.quote(query))
+    page.wait_for_selector("#search-results a")
+    return page.locator("#search-results a")
+
+
+def test_search_page_from_disk_shows_the_water_price_notice_first(bundled_site, page):
+    for query in ("自来水价格", "三府[2020]124号"):
+        results = _open_results(page, bundled_site, query)
+        assert results.first.get_attribute("href") == "notices/2020/sanfu-2020-124.html"
+        first = results.first.inner_text()
+        assert "三亚市人民政府关于调整自来水价格分类范畴的通知" in first
+        assert "三府〔2020〕124号" in first and "2020年7月6日" in first
+    assert page.remote_requests == [] and page.errors == []
+
+
+def test_matched_text_is_highlighted_in_title_and_snippet(bundled_site, page):
+    results = _open_results(page, bundled_site, "自来水价格")
+    marks = results.first.locator("mark").all_inner_texts()
+    assert marks and set(marks) == {"自来水价格"}
+
+
+def test_typing_in_the_header_box_leads_to_the_notice(bundled_site, page):
+    page.goto((bundled_site / "years" / "2020.html").as_uri())
+    box = page.locator("header input[name=q]")
+    box.fill("流浪乞讨")
+    box.press("Enter")
+    page.wait_for_selector("#search-results a")
+    assert page.locator("#gz-q").input_value() == "流浪乞讨"
+    page.locator("#search-results a").first.click()
+    assert page.url.endswith("/notices/2020/sanminzi-2020-92.html")
+    assert page.locator("h1").inner_text().startswith("关于印发《三亚市开展生活无着的流浪乞讨人员")
+    assert page.remote_requests == [] and page.errors == []
+
+
+def test_results_update_as_you_type(bundled_site, page):
+    page.goto((bundled_site / "search.html").as_uri())
+    page.locator("#gz-q").type("留守儿童")
+    page.wait_for_selector("#search-results a")
+    assert page.locator("#search-results a").first.get_attribute("href") == "notices/2020/sanminzi-2020-115.html"
+    assert page.locator("#gz-status").inner_text() == "找到 1 件文件"
+
+
+def test_non_public_text_is_never_found(basic_site, page):
+    page.goto((basic_site / "search.html").as_uri() + "?q=" + urllib.parse.quote("金丝雀"))
+    page.wait_for_function("() => document.getElementById('gz-status').textContent.includes('没有')")
+    assert page.locator("#search-results a").count() == 0
+    # The metadata of a 依申请公开 notice is public, and findable.
+    results = _open_results(page, basic_site, "内部核查安排")
+    assert results.first.get_attribute("href") == "notices/2020/sanminzi-2020-5.html"
