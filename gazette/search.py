@@ -18,10 +18,10 @@ load.  This index is correct for Chinese first and fast second:
   loads with <script> tags from file:// as well as from a server:
     search-index/meta.js        counts, shard count, per-notice year/issuers
     search-index/shards/K.js    postings of every term whose hash falls in K
-    search-index/docs/K.js      title, number, issuers, date of 64 notices
-    search-index/text/ID.js     plain text of one notice, for snippets
-  A query reads meta.js once, the shards of its terms, and the docs and texts
-  of the results it shows.
+    search-index/text/ID.js     one notice: address, title, number, issuers,
+                                date, and the start of its text for snippets
+  A query reads meta.js once, the shards of its terms, and one text file for
+  each result it shows or reranks.
 
 * Postings.  Per term, a string of (gap, weight) pairs in a 90-letter ASCII
   variable-length code (see _encode), so a shard costs about two bytes per
@@ -43,9 +43,8 @@ from pathlib import Path
 from .corpus import Corpus
 from .notice import Notice
 
-CHUNK = 64                 # notices per docs/K.js file
 SHARD_BYTES = 24_000       # aim for shards about this size
-TEXT_LIMIT = 40_000        # characters of a notice kept for snippets
+TEXT_LIMIT = 8_000         # characters of a notice kept for snippets and phrases
 MAX_WEIGHT = 44
 
 # Weights of one occurrence, by field; summed and capped at MAX_WEIGHT.
@@ -56,8 +55,9 @@ _RUN = re.compile(rf"([{_HAN}]+)|([a-z0-9]+)")
 
 # 90 safe ASCII characters (no quote, backslash, or space): the first 45 end a
 # number, the other 45 continue it.
-_ALPHABET = "".join(c for c in map(chr, range(33, 127)) if c not in "\"\\'<`")[:90]
+_ALPHABET = "".join(c for c in map(chr, range(33, 127)) if c not in "\"\\<`")[:90]
 _END, _MORE = _ALPHABET[:45], _ALPHABET[45:]
+assert len(_END) == len(_MORE) == 45
 
 
 def fold(text: str) -> str:
@@ -144,6 +144,19 @@ def encode_numbers(numbers: list[int]) -> str:
     return "".join(_encode(n) for n in numbers)
 
 
+def decode_numbers(text: str) -> list[int]:
+    """The inverse of encode_numbers (search.js has the same decoder)."""
+    out, n, mul = [], 0, 1
+    for ch in text:
+        if ch in _MORE:
+            n += _MORE.index(ch) * mul
+            mul *= 45
+        else:
+            out.append(n + _END.index(ch) * mul)
+            n, mul = 0, 1
+    return out
+
+
 def plain_text(markdown: str) -> str:
     """What a reader sees of a Markdown body, as plain text for search."""
     text = re.sub(r"<[^>]+>", "", markdown)
@@ -218,18 +231,17 @@ def build_index(corpus: Corpus, words: bool = True) -> dict[str, str]:
     files = {}
     for k in range(shards):
         files[f"search-index/shards/{k}.js"] = _call("shard", k, by_shard.get(k, {}))
-    for start in range(0, len(notices), CHUNK):
-        rows = [_doc_row(n) for n in notices[start:start + CHUNK]]
-        files[f"search-index/docs/{start // CHUNK}.js"] = _call("docs", start // CHUNK, rows)
     for doc_id, notice in enumerate(notices):
-        title, _, body = _fields(notice)
-        files[f"search-index/text/{doc_id}.js"] = _call("text", doc_id, body[:TEXT_LIMIT])
+        files[f"search-index/text/{doc_id}.js"] = _call("text", doc_id, _doc(notice))
     files["search-index/meta.js"] = _call("meta", 0, _meta(notices, shards))
     return files
 
 
-def _doc_row(n: Notice) -> list:
-    return [n.url, n.title, str(n.doc_number) if n.doc_number else "", "、".join(n.issuers), n.date.isoformat()]
+def _doc(n: Notice) -> dict:
+    return {
+        "url": n.url, "title": n.title, "number": str(n.doc_number) if n.doc_number else "",
+        "issuers": "、".join(n.issuers), "date": n.date.isoformat(), "text": _fields(n)[2][:TEXT_LIMIT],
+    }
 
 
 def _meta(notices: list[Notice], shards: int) -> dict:
@@ -240,7 +252,7 @@ def _meta(notices: list[Notice], shards: int) -> dict:
     doc_years = encode_numbers([n.year - base for n in notices])
     doc_issuers = encode_numbers([x for n in notices for x in [len(n.issuers), *(issuer_id[i] for i in n.issuers)]])
     return {
-        "count": len(notices), "shards": shards, "chunk": CHUNK,
+        "count": len(notices), "shards": shards,
         "issuers": issuers, "years": years, "yearBase": base,
         "docYears": doc_years, "docIssuers": doc_issuers,
         "alphabet": _ALPHABET,

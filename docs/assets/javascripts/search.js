@@ -30,7 +30,6 @@
   }
   G.meta = function (_, data) { arrive("meta", data); };
   G.shard = function (k, data) { arrive("shards/" + k, data); };
-  G.docs = function (k, data) { arrive("docs/" + k, data); };
   G.text = function (k, data) { arrive("text/" + k, data); };
 
   function load(key) {
@@ -317,7 +316,7 @@
     };
   }
 
-  var RERANK = 30;
+  var RERANK = 20;
 
   function compact(text) {
     return fold(text).replace(/[\s\u3000]+/g, "");
@@ -334,11 +333,9 @@
     var head = found.ids.slice(0, RERANK);
     var phrase = compact(query);
     var words = found.needles.runs;
-    return Promise.all(head.map(function (id) {
-      return Promise.all([doc(meta, id), load("text/" + id)]);
-    })).then(function (pairs) {
-      var tier = pairs.map(function (pair, i) {
-        var text = compact(pair[0].title + "\n" + (pair[1] || ""));
+    return Promise.all(head.map(doc)).then(function (docs) {
+      var tier = docs.map(function (d, i) {
+        var text = compact(d.title + "\n" + d.text);
         var exact = found.exact.indexOf(head[i]) >= 0 ? 4 : 0;
         if (text.indexOf(phrase) >= 0) {
           return exact + 2;
@@ -367,11 +364,9 @@
 
   /* --- results ------------------------------------------------------------ */
 
-  function doc(meta, id) {
-    var chunk = Math.floor(id / meta.chunk);
-    return load("docs/" + chunk).then(function (rows) {
-      var r = rows[id - chunk * meta.chunk];
-      return { id: id, url: r[0], title: r[1], number: r[2], issuers: r[3], date: r[4] };
+  function doc(id) {
+    return load("text/" + id).then(function (d) {
+      return { id: id, url: d.url, title: d.title, number: d.number, issuers: d.issuers, date: d.date, text: d.text };
     });
   }
 
@@ -418,11 +413,9 @@
   }
 
   function result(meta, id, found) {
-    return Promise.all([doc(meta, id), load("text/" + id)]).then(function (both) {
-      var d = both[0];
-      var text = both[1] || "";
-      var list = words(found, d.title, text);
-      d.snippet = snippet(text, list);
+    return doc(id).then(function (d) {
+      var list = words(found, d.title, d.text);
+      d.snippet = snippet(d.text, list);
       d.titleHtml = mark(d.title, list);
       return d;
     });
@@ -526,7 +519,7 @@
     var timer = null;
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(run, 80);
+      timer = setTimeout(run, 50);
     });
     input.form.addEventListener("submit", function (e) {
       e.preventDefault();
@@ -543,6 +536,9 @@
   G.tokenize = function (text) { return queryTerms(text); };
   G.parseNumber = parseNumber;
   G.shardOf = shardOf;
+  G.decode = function (text) {
+    return load("meta").then(function (meta) { decodeMeta(meta); return decodeNumbers(text); });
+  };
   G.load = load;
 
   if (document.readyState === "loading") {
