@@ -5,6 +5,12 @@
     python build.py build           the same
     python build.py serve           preview at http://127.0.0.1:8000, rebuilt on every save
     python build.py check           check every notice and list every problem
+    python build.py diff NOTICE [REV1 [REV2]]
+                                    what changed in a notice (NOTICE: its file or
+                                    its number in any spelling); with no REV, its
+                                    last change; with REV1 only, REV1 against
+                                    the file as it is now
+    python build.py verify [SITE]   check a built site against its manifest.json
 
 A build never leaves a half-written site: it builds into a new folder and only
 then puts it in place of site/.  If any notice has a problem, nothing is built
@@ -52,11 +58,22 @@ def _mkdocs_config(args, site_dir: Path):
     return config
 
 
+def _reproducible_dates() -> None:
+    """Dates in the output come from git, not from the clock (see SOURCE_DATE_EPOCH)."""
+    from gazette.history import head_time
+
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        when = head_time(ROOT)
+        # Without git (a source tarball) use a fixed date rather than the clock.
+        os.environ["SOURCE_DATE_EPOCH"] = str(when if when is not None else 0)
+
+
 def cmd_build(args) -> int:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
     load_corpus(_notices_dir(args), root=Path.cwd())   # fail early, with every problem
+    _reproducible_dates()
     site_dir = Path(args.site_dir).resolve() if args.site_dir else ROOT / "site"
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
@@ -93,6 +110,86 @@ def _umask() -> int:
     return mask
 
 
+def cmd_diff(args) -> int:
+    from gazette import diff
+    from gazette.history import _git, read_history
+
+    notices_dir = _notices_dir(args)
+    corpus = load_corpus(notices_dir, root=Path.cwd())
+    notice = corpus.find(args.notice)
+    if notice is None:
+        raise Failure(f"no notice has the file or document number {args.notice}")
+    history = read_history(notices_dir)
+    if history is None:
+        raise Failure("there is no git history here (not a git checkout, or a shallow clone)")
+    repo = history.repo.resolve()
+    paths = [notice.path.resolve().relative_to(repo).as_posix()]
+    paths += [a.source.relative_to(repo).as_posix() for a in notice.attachments if a.text is not None]
+    labels = {}
+
+    def at(rev: str | None, path: str) -> str | None:
+        if rev is None:
+            file = repo / path
+            return file.read_text(encoding="utf-8") if file.is_file() else None
+        return _git(repo, "show", f"{rev}:{path}")
+
+    if args.rev1 is None:
+        commits = history.revisions(paths)
+        if len(commits) < 2:
+            print(f"{notice.rel} has one revision only (its original publication); nothing to compare.")
+            return 0
+        old_rev, new_rev = commits[-2].sha, commits[-1].sha
+        labels = {c.sha: f"{c.short} {c.date:%Y-%m-%d %H:%M} {c.author}: {c.subject}" for c in commits[-2:]}
+    else:
+        old_rev, new_rev = args.rev1, args.rev2
+        for rev in (old_rev, new_rev):
+            if rev is not None and _git(repo, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}") is None:
+                raise Failure(f"{rev} is not a revision in this repository")
+    history.close()
+
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    old = diff.parse_version(at(old_rev, paths[0]))
+    new = diff.parse_version(at(new_rev, paths[0]))
+    number = f" ({notice.doc_number})" if notice.doc_number else ""
+    lines = [f"{notice.rel}{number}",
+             f"from {labels.get(old_rev, old_rev)}",
+             f"to   {labels.get(new_rev, new_rev or 'the file as it is now')}", ""]
+    fields = diff.field_changes(old, new)
+    lines += diff.terminal_fields(fields, color) or ["(no field changed)"]
+    body = diff.text_diff(old.body, new.body)
+    lines += [""] + (diff.terminal_text(body, color) if diff.changed(body) else ["(the text did not change)"])
+    for a, path in zip([a for a in notice.attachments if a.text is not None], paths[1:]):
+        before, after = at(old_rev, path) or "", at(new_rev, path) or ""
+        if before != after:
+            lines += ["", f"附件：{a.title}"] + diff.terminal_text(diff.text_diff(before.strip(), after.strip()), color)
+    print("\n".join(lines))
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from gazette.history import tree_blobs
+    from gazette.manifest import ManifestError, verify
+
+    site_dir = Path(args.site)
+    try:
+        problems, manifest = verify(site_dir)
+    except ManifestError as e:
+        raise Failure(str(e)) from None
+    commit = manifest.get("commit")
+    if commit and not problems:
+        tree = tree_blobs(ROOT, commit)
+        if tree is not None:
+            problems, _ = verify(site_dir, tree)
+    if problems:
+        for line in problems:
+            print(line)
+        print(f"{site_dir} does not match its manifest: {len(problems)} problem(s).", file=sys.stderr)
+        return 1
+    built = f", built from commit {commit}" if commit else ", built outside git"
+    print(f"{site_dir} verified: {len(manifest['files'])} files match manifest.json{built}.")
+    return 0
+
+
 def cmd_serve(args) -> int:
     from mkdocs.commands.serve import serve
 
@@ -109,6 +206,12 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="build the site (the default)")
     b.add_argument("--site-dir", help="where to build (default: site/)")
     sub.add_parser("check", help="check every notice and list every problem")
+    d = sub.add_parser("diff", help="what changed in a notice")
+    d.add_argument("notice", help="the notice's file, or its document number in any spelling")
+    d.add_argument("rev1", nargs="?", help="older revision (default: the notice's previous revision)")
+    d.add_argument("rev2", nargs="?", help="newer revision (default: the file as it is now)")
+    v = sub.add_parser("verify", help="check a built site against its manifest.json")
+    v.add_argument("site", nargs="?", default=str(ROOT / "site"), help="the built site (default: site/)")
     s = sub.add_parser("serve", help="preview the site while editing")
     s.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
     args = parser.parse_args(argv)
@@ -118,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
 
     logging.basicConfig(format="%(levelname)s: %(message)s")
     logging.getLogger("mkdocs").setLevel(logging.INFO if args.verbose else logging.WARNING)
-    commands = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve}
+    commands = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff, "verify": cmd_verify}
     try:
         return commands[args.command](args)
     except CorpusError as e:

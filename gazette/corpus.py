@@ -23,10 +23,11 @@ class Corpus:
         from . import docnumber
 
         wanted = docnumber.try_parse(number_or_path)
+        path = Path(number_or_path).resolve()
         for n in self.notices:
             if wanted and n.doc_number == wanted:
                 return n
-            if n.rel == number_or_path or str(n.path) == number_or_path:
+            if n.rel == number_or_path or n.path == path:
                 return n
         return None
 

@@ -85,9 +85,13 @@ class Site:
     def overview_of(self, kind: str) -> str:
         return f"{kind}/index.md"
 
-    def pages(self) -> list[tuple[str, str]]:
-        """Every index page and the home page, as (source, Markdown)."""
-        out = [("index.md", self._home())]
+    def pages(self, revisions: dict | None = None) -> list[tuple[str, str]]:
+        """Every index page and the home page, as (source, Markdown).
+
+        revisions maps a notice's path to its revisions (newest first), or is
+        None when the build has no history; it feeds the recent-changes page.
+        """
+        out = [("index.md", self._home()), (CHANGES, self._changes(revisions))]
         for g in GROUPINGS:
             out.append((self.overview_of(g.kind), self._overview(g)))
             for key, notices in self.groups[g.kind].items():
@@ -143,9 +147,33 @@ class Site:
         for g in GROUPINGS:
             count = len(self.groups[g.kind])
             out.append(f"- [按{g.label}]({md_href(src, self.overview_of(g.kind))})（{count}类）")
+        out.append(f"- [最近更新]({md_href(src, CHANGES)})：新增、更正和废止的记录")
         out += ["", "## 最新文件", ""]
         out += notice_list(listed[:10], src)
         return "\n".join(out) + "\n"
+
+
+    def _changes(self, revisions: dict | None, limit: int = 100) -> str:
+        """最近更新: the latest additions, corrections and repeals."""
+        out = ["# 最近更新", ""]
+        if revisions is None:
+            return "\n".join(out + ["本次构建没有可用的修订记录。", ""])
+        events = [
+            (rev.commit.date, rev.commit.index, rev, n)
+            for n in self.corpus.listed for rev in revisions.get(n.rel, [])
+        ]
+        events.sort(key=lambda e: (e[0], e[1], e[3].rel), reverse=True)
+        out += [f"最近{min(limit, len(events))}次更新，按提交时间由新到旧排列。", ""]
+        out += ["| 日期 | 类型 | 文件 | 说明 |", "|---|---|---|---|"]
+        for when, _, rev, n in events[:limit]:
+            kind = "新增" if rev.is_original else rev.kind
+            link = md_href(CHANGES, notice_src(n))
+            number = f"{md_text(str(n.doc_number))}<br>" if n.doc_number else ""
+            out.append(f"| {cn_date(when.date())} | {kind} | {number}[{md_text(n.title)}]({link}#history) | {md_text(rev.commit.subject)} |")
+        return "\n".join(out) + "\n"
+
+
+CHANGES = "changes.md"
 
 
 def notice_list(notices: list[Notice], src: str) -> list[str]:

@@ -22,6 +22,15 @@ DISCLOSURES = ("主动公开", "依申请公开", "不予公开")
 VALIDITIES = ("有效", "失效", "废止")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
+# How each field is labelled on the site (NOTICE-FORMAT.md), in display order.
+LABELS = {
+    "title": "标题", "doc_number": "发文字号", "issuers": "发文机关", "date": "成文日期",
+    "published": "发布日期", "disclosure": "公开方式", "index_no": "索引号", "topics": "主题分类",
+    "recipients": "主送机关", "cc": "抄送机关", "validity": "有效性", "effective": "施行日期",
+    "repealed_on": "废止日期", "repealed_by": "废止文件", "supersedes": "替代文件", "attachments": "附件",
+    "contact": "联系人", "printed_by": "印发机关", "printed_on": "印发日期", "errata": "勘误",
+}
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -285,6 +294,7 @@ def _fields(r: _Reader) -> dict[str, tuple[bool, Callable]]:
 
 
 FIELDS = tuple(_fields(_Reader("", 0)))
+assert FIELDS == tuple(LABELS), "every field needs its label"
 
 
 def _split(text: str) -> tuple[str, str, int] | None:

@@ -15,7 +15,9 @@ import posixpath
 import re
 from typing import Callable
 
+from .diff import html_fields, html_text
 from .notice import Notice
+from .revisions import Revision
 from .text import cn_date, esc, href
 
 APPLY_PAGE = "apply.md"   # hand-written guide on how to request disclosure
@@ -35,11 +37,13 @@ def render_notice(
     notice: Notice,
     page_of: Callable[[str, str], str | None],
     notice_by_number: Callable[[object], Notice | None],
+    revisions: list[Revision] | None = None,
 ) -> str:
     """Markdown for a notice page.
 
     page_of(kind, key) gives the .md source of the index page for an issuer,
-    topic, ... (or None); notice_by_number finds a listed notice by number.
+    topic, ... (or None); notice_by_number finds a listed notice by number;
+    revisions is the notice's history, or None when the build has none.
     """
     if not notice.is_listed:
         raise ValueError(f"{notice.rel} is 不予公开 and has no page")
@@ -66,6 +70,7 @@ def render_notice(
             "</div>",
             "",
         ]
+        out += _history(revisions)
         return "\n".join(out)
 
     if notice.recipients:
@@ -76,6 +81,7 @@ def render_notice(
     out += _attachment_sections(notice, src)
     out += _imprint(notice)
     out += _errata(notice)
+    out += _history(revisions)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -218,4 +224,45 @@ def _errata(notice: Notice) -> list[str]:
     for e in sorted(notice.errata, key=lambda e: e.date):
         out.append(f"<li>{cn_date(e.date)}：{esc(e.note)}</li>")
     out += ["</ul>", ""]
+    return out
+
+
+def commit_time(rev: Revision) -> str:
+    when = rev.commit.date
+    return f"{cn_date(when.date())} {when:%H:%M}"
+
+
+def _history(revisions: list[Revision] | None) -> list[str]:
+    """修订记录: every commit that changed the notice, newest first."""
+    out = ["## 修订记录 { #history }", ""]
+    if revisions is None:
+        out += ['<p class="history-none">本次构建没有可用的修订记录（例如从源码包或浅克隆构建），无法显示本文件的修改历史。</p>', ""]
+        return out
+    if not revisions:
+        out += ['<p class="history-none">本文件尚未提交，还没有修订记录。</p>', ""]
+        return out
+    out.append('<ol class="history">')
+    for rev in revisions:
+        c = rev.commit
+        head = (
+            f'<span class="history-date">{commit_time(rev)}</span> · '
+            f'<span class="history-kind">{esc(rev.kind)}</span> · '
+            f'<code class="history-commit">{esc(c.short)}</code> · '
+            f'<span class="history-author">{esc(c.author)}</span><br>'
+            f'<span class="history-subject">{esc(c.subject)}</span>'
+        )
+        body = ""
+        if not rev.is_original:
+            parts = [html_fields(rev.fields)]
+            if rev.body:
+                parts.append("<p><strong>正文</strong></p>" + html_text(rev.body))
+            for title, hunks in rev.attachments:
+                parts.append(f"<p><strong>附件：{esc(title)}</strong></p>" + html_text(hunks))
+            if rev.note:
+                parts.append(f'<p class="history-note">{esc(rev.note)}</p>')
+            if not any(parts[:1]) and not rev.body and not rev.attachments and not rev.note:
+                parts.append('<p class="history-note">这次提交没有改动本文件显示的内容。</p>')
+            body = '<details class="history-diff"><summary>查看改动</summary>' + "".join(parts) + "</details>"
+        out.append(f'<li class="history-revision">{head}{body}</li>')
+    out += ["</ol>", ""]
     return out

@@ -232,9 +232,18 @@ def build_index(corpus: Corpus, words: bool = True) -> dict[str, str]:
     for k in range(shards):
         files[f"search-index/shards/{k}.js"] = _call("shard", k, by_shard.get(k, {}))
     for doc_id, notice in enumerate(notices):
-        files[f"search-index/text/{doc_id}.js"] = _call("text", doc_id, _doc(notice))
+        files[text_file(doc_id)] = _call("text", doc_id, _doc(notice))
     files["search-index/meta.js"] = _call("meta", 0, _meta(notices, shards))
     return files
+
+
+def text_file(doc_id: int) -> str:
+    return f"search-index/text/{doc_id}.js"
+
+
+def notice_files(corpus: Corpus) -> dict[str, str]:
+    """The index file made from each notice alone: notice path -> site path."""
+    return {n.rel: text_file(i) for i, n in enumerate(corpus.listed)}
 
 
 def _doc(n: Notice) -> dict:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,10 +20,13 @@ if str(ROOT) not in sys.path:  # `mkdocs serve` does not put the project on the 
     sys.path.insert(0, str(ROOT))
 
 from gazette.corpus import load_corpus  # noqa: E402
+from gazette.history import head_commit, is_clean, read_history  # noqa: E402
+from gazette.manifest import build_manifest, write_manifest  # noqa: E402
+from gazette.revisions import notice_revisions  # noqa: E402
 from gazette.indexes import Site  # noqa: E402
 from gazette.pages import attachment_src, notice_src, render_notice  # noqa: E402
 from gazette.problems import CorpusError  # noqa: E402
-from gazette.search import write_index  # noqa: E402
+from gazette.search import notice_files, write_index  # noqa: E402
 
 # The iframe-worker shim lets Material's search worker run from file://.  It is
 # installed from the npm registry (package.json), never fetched by the browser.
@@ -30,17 +34,26 @@ SHIM = ROOT / "node_modules" / "iframe-worker" / "shim" / "index.js"
 SHIM_URI = "assets/vendor/iframe-worker/shim.js"
 
 _site: Site | None = None
+_notices_dir: Path | None = None
+_revisions: dict | None = None     # notice path -> revisions, None without history
 
 
 def on_config(config):
-    global _site
+    global _site, _notices_dir
     config_dir = Path(config.config_file_path).resolve().parent
-    notices_dir = config_dir / config.extra.get("notices_dir", "notices")
+    notices_dir = _notices_dir = config_dir / config.extra.get("notices_dir", "notices")
     try:
         corpus = load_corpus(notices_dir, root=config_dir)
     except CorpusError as e:
         raise PluginError(e.report()) from None
     _site = Site.of(corpus)
+    global _revisions
+    history = read_history(notices_dir)
+    if history is None:
+        _revisions = None
+    else:
+        _revisions = {n.rel: notice_revisions(n, history) for n in corpus.listed}
+        history.close()
     return config
 
 
@@ -50,14 +63,15 @@ def on_files(files: Files, config) -> Files:
     by_number = {n.doc_number: n for n in site.corpus.listed if n.doc_number}
     generated: list[File] = []
     for notice in site.corpus.listed:
-        content = render_notice(notice, site.page_of, by_number.get)
+        revisions = None if _revisions is None else _revisions[notice.rel]
+        content = render_notice(notice, site.page_of, by_number.get, revisions)
         generated.append(File.generated(config, notice_src(notice), content=content))
         if notice.is_public:
             for a in notice.attachments:
                 if a.source is not None and a.text is None:
                     uri = attachment_src(notice, a.file)
                     generated.append(File.generated(config, uri, abs_src_path=str(a.source)))
-    for src, content in site.pages():
+    for src, content in site.pages(_revisions):
         generated.append(File.generated(config, src, content=content))
 
     if not SHIM.is_file():
@@ -73,6 +87,18 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
+@event_priority(-1000)   # last: the manifest hashes every file the build wrote
 def on_post_build(config) -> None:
-    assert _site is not None
-    write_index(_site.corpus, Path(config.site_dir))
+    assert _site is not None and _notices_dir is not None
+    corpus, site_dir = _site.corpus, Path(config.site_dir)
+    write_index(corpus, site_dir)
+    outputs = {}
+    texts = notice_files(corpus)
+    for n in corpus.listed:
+        made = [n.url, texts[n.rel]]
+        if n.is_public:
+            made += [attachment_src(n, a.file) for a in n.attachments if a.source is not None and a.text is None]
+        outputs[n.rel] = made
+    commit = head_commit(_notices_dir)
+    manifest = build_manifest(site_dir, corpus, outputs, commit, is_clean(_notices_dir) if commit else None)
+    write_manifest(site_dir, manifest)

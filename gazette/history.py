@@ -1,0 +1,196 @@
+"""Every revision of every notice, read from git in one pass.
+
+One `git log` over notices/ (first-parent, so a merge counts as one change to
+the published record) gives every commit and, per commit, the blob ids of the
+files it changed.  Walking it oldest first follows renames and carries each
+file's blob forward, so the content of a notice and its attachments at any
+revision is known without running git once per notice.  Contents are read
+through one `git cat-file --batch` process.
+
+Without git, outside a repository, or in a shallow clone there is no history
+to trust; read_history() then returns None and the pages say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Commit:
+    index: int                # 0 for the oldest commit read
+    sha: str
+    short: str
+    date: dt.datetime         # author date, in the author's own offset
+    author: str
+    subject: str
+
+
+@dataclass
+class _Lineage:
+    """One file across renames: (commit index, blob after it, path then)."""
+
+    states: list[tuple[int, str | None, str]] = field(default_factory=list)
+
+    def blob_at(self, index: int) -> tuple[str | None, str | None]:
+        pos = bisect_right([s[0] for s in self.states], index) - 1
+        if pos < 0:
+            return None, None
+        return self.states[pos][1], self.states[pos][2]
+
+
+class History:
+    def __init__(self, repo: Path, commits: list[Commit], lineages: dict[str, _Lineage], head: str):
+        self.repo = repo
+        self.commits = commits
+        self.head = head
+        self._lineages = lineages          # current path (relative to repo) -> lineage
+        self._cat: subprocess.Popen | None = None
+
+    def revisions(self, paths: list[str]) -> list[Commit]:
+        """Commits that changed any of these files (repo-relative), oldest first."""
+        indexes = set()
+        for path in paths:
+            lineage = self._lineages.get(path)
+            if lineage:
+                indexes.update(i for i, _, _ in lineage.states)
+        return [self.commits[i] for i in sorted(indexes)]
+
+    def blob(self, path: str, commit: Commit) -> str | None:
+        lineage = self._lineages.get(path)
+        return lineage.blob_at(commit.index)[0] if lineage else None
+
+    def read(self, blob: str | None) -> bytes | None:
+        if blob is None:
+            return None
+        if self._cat is None:
+            self._cat = subprocess.Popen(
+                ["git", "-C", str(self.repo), "cat-file", "--batch"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            )
+        assert self._cat.stdin and self._cat.stdout
+        self._cat.stdin.write(blob.encode() + b"\n")
+        self._cat.stdin.flush()
+        header = self._cat.stdout.readline().split()
+        if len(header) < 3 or header[1] != b"blob":
+            return None
+        data = self._cat.stdout.read(int(header[2]))
+        self._cat.stdout.read(1)   # the newline after the content
+        return data
+
+    def text(self, path: str, commit: Commit) -> str | None:
+        data = self.read(self.blob(path, commit))
+        return data.decode("utf-8", errors="replace") if data is not None else None
+
+    def close(self) -> None:
+        if self._cat:
+            self._cat.stdin.close()
+            self._cat.wait()
+            self._cat = None
+
+
+def _git(repo: Path, *args: str) -> str | None:
+    try:
+        result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if result.returncode != 0:
+        return None
+    return result.stdout.decode("utf-8", errors="replace")
+
+
+def repo_root(folder: Path) -> Path | None:
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    return Path(top.strip()) if top else None
+
+
+def head_commit(folder: Path) -> str | None:
+    sha = _git(folder, "rev-parse", "--verify", "-q", "HEAD")
+    return sha.strip() if sha else None
+
+
+def head_time(folder: Path) -> int | None:
+    out = _git(folder, "log", "-1", "--format=%ct")
+    return int(out.strip()) if out and out.strip().isdigit() else None
+
+
+def is_clean(folder: Path) -> bool | None:
+    """Whether the folder has no uncommitted changes (None: not in git)."""
+    out = _git(folder, "status", "--porcelain", "--", ".")
+    return None if out is None else out.strip() == ""
+
+
+def tree_blobs(folder: Path, commit: str) -> dict[str, str] | None:
+    """Repo-relative path -> blob id of every file in the commit, or None."""
+    out = _git(folder, "-c", "core.quotepath=off", "ls-tree", "-r", "-z", "--full-tree", commit)
+    if out is None:
+        return None
+    blobs = {}
+    for entry in out.split("\x00"):
+        if "\t" in entry:
+            meta, path = entry.split("\t", 1)
+            blobs[path] = meta.split()[2]
+    return blobs
+
+
+def read_history(notices_dir: Path) -> History | None:
+    """The history of every file under notices_dir, or None if there is none to trust."""
+    notices_dir = Path(notices_dir).resolve()
+    repo = repo_root(notices_dir)
+    if repo is None:
+        return None
+    if (_git(repo, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
+        return None
+    head = head_commit(repo)
+    if head is None:
+        return None
+    scope = notices_dir.relative_to(repo.resolve()).as_posix() or "."
+    out = _git(
+        repo, "-c", "core.quotepath=off", "log", "--first-parent", "-m", "--reverse", "--raw", "-z",
+        "--no-abbrev", "-M", "--format=%x1e%H%x1f%aI%x1f%an%x1f%s%x1f", "--", scope,
+    )
+    if out is None:
+        return None
+    commits, lineages = _parse(out)
+    return History(repo, commits, lineages, head)
+
+
+def _parse(out: str) -> tuple[list[Commit], dict[str, _Lineage]]:
+    commits: list[Commit] = []
+    live: dict[str, _Lineage] = {}        # path now -> lineage
+    for record in out.split("\x1e")[1:]:
+        head, _, raw = record.partition("\x1f\x00") if "\x1f\x00" in record else record.rpartition("\x1f")
+        sha, date, author, subject = head.split("\x1f")[:4]
+        commit = Commit(len(commits), sha, sha[:10], dt.datetime.fromisoformat(date), author, subject)
+        commits.append(commit)
+        fields = raw.strip("\n\x00").split("\x00")
+        i = 0
+        while i < len(fields):
+            meta = fields[i].lstrip("\n")
+            if not meta.startswith(":"):
+                i += 1
+                continue
+            parts = meta[1:].split()
+            new_blob, status = parts[3], parts[4]
+            if status[0] in "RC":
+                old_path, new_path = fields[i + 1], fields[i + 2]
+                i += 3
+                lineage = live.pop(old_path, None) if status[0] == "R" else None
+                lineage = lineage or _Lineage()
+                lineage.states.append((commit.index, new_blob, new_path))
+                live[new_path] = lineage
+                continue
+            path = fields[i + 1]
+            i += 2
+            if status[0] == "D":
+                lineage = live.pop(path, None)
+                if lineage:
+                    lineage.states.append((commit.index, None, path))
+            else:
+                lineage = live.setdefault(path, _Lineage())
+                lineage.states.append((commit.index, new_blob, path))
+    return commits, live

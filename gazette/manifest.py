@@ -1,0 +1,119 @@
+"""site/manifest.json: what the site was built from, and the hash of every file.
+
+An auditor can prove that a published site was built from a given commit and
+not altered afterwards: `build.py verify SITE` recomputes every hash, and
+every file that is missing, added or altered is named.
+
+Disclosure holds here too: a 主动公开 notice lists its source files with their
+git blob ids and SHA-256; a 依申请公开 notice only what its metadata page
+shows (number, title, path, its outputs), because hashes of unpublished text
+are derived from it; a 不予公开 notice is not mentioned at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .corpus import Corpus
+from .notice import Notice
+
+NAME = "manifest.json"
+FORMAT = 1
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def git_blob_id(data: bytes) -> str:
+    """The id git gives a file with this content (`git hash-object`)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _sources(notice: Notice, root: Path) -> list[dict]:
+    paths = [notice.path] + [a.source for a in notice.attachments if a.source is not None]
+    out = []
+    for path in paths:
+        data = path.read_bytes()
+        rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+        out.append({"path": rel, "git_blob": git_blob_id(data), "sha256": sha256(data)})
+    return out
+
+
+def build_manifest(site_dir: Path, corpus: Corpus, outputs: dict[str, list[str]],
+                   commit: str | None, clean: bool | None) -> dict:
+    """outputs maps a notice's path to the site files made from it alone."""
+    site_dir = Path(site_dir)
+    files = {
+        p.relative_to(site_dir).as_posix(): sha256(p.read_bytes())
+        for p in sorted(site_dir.rglob("*")) if p.is_file() and p.relative_to(site_dir).as_posix() != NAME
+    }
+    notices = []
+    for n in corpus.listed:
+        entry = {
+            "doc_number": str(n.doc_number) if n.doc_number else None,
+            "title": n.title,
+            "disclosure": n.disclosure,
+            "source": n.rel,
+            "outputs": {path: files.get(path) for path in outputs.get(n.rel, [])},
+        }
+        if n.is_public:
+            entry["sources"] = _sources(n, corpus.root)
+        notices.append(entry)
+    return {
+        "format": FORMAT,
+        "commit": commit,
+        "source_clean": clean,
+        "notices": notices,
+        "files": files,
+    }
+
+
+def write_manifest(site_dir: Path, manifest: dict) -> None:
+    text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    (Path(site_dir) / NAME).write_text(text, encoding="utf-8")
+
+
+class ManifestError(Exception):
+    """The manifest itself is missing or unreadable."""
+
+
+def verify(site_dir: Path, tree: dict[str, str] | None = None) -> tuple[list[str], dict]:
+    """Problems found in a built site, one line each, and the manifest.
+
+    tree, when given, maps source paths to git blob ids at the manifest's
+    commit, so that the sources can be checked against the commit too.
+    """
+    site_dir = Path(site_dir)
+    path = site_dir / NAME
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(f"{path} is missing; this folder was not built by build.py") from None
+    except (OSError, ValueError) as e:
+        raise ManifestError(f"{path} cannot be read: {e}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
+        raise ManifestError(f"{path} is not a manifest this version of build.py understands")
+
+    problems = []
+    expected: dict[str, str] = manifest["files"]
+    present = {p.relative_to(site_dir).as_posix(): p for p in site_dir.rglob("*") if p.is_file()}
+    for rel in sorted(expected):
+        if rel not in present:
+            problems.append(f"missing: {rel}")
+        elif sha256(present[rel].read_bytes()) != expected[rel]:
+            problems.append(f"altered: {rel}")
+    for rel in sorted(present):
+        if rel != NAME and rel not in expected:
+            problems.append(f"added: {rel}")
+    for notice in manifest.get("notices", []):
+        for rel, digest in notice.get("outputs", {}).items():
+            if expected.get(rel) != digest:
+                problems.append(f"inconsistent: {rel} (the manifest's notice entry and file list disagree)")
+        if tree is not None:
+            for source in notice.get("sources", []):
+                if tree.get(source["path"]) != source["git_blob"]:
+                    problems.append(f"source differs from commit {manifest.get('commit')}: {source['path']}")
+    return problems, manifest
