@@ -194,6 +194,7 @@ def cmd_serve(args) -> int:
     from mkdocs.commands.serve import serve
 
     load_corpus(_notices_dir(args), root=Path.cwd())
+    print(f"Preview at http://{args.addr}/ (rebuilt whenever a notice is saved); press Ctrl+C to stop.")
     serve(config_file=str(ROOT / "mkdocs.yml"), dev_addr=args.addr, livereload=True)
     return 0
 

@@ -260,7 +260,7 @@ def _history(revisions: list[Revision] | None) -> list[str]:
                 parts.append(f"<p><strong>附件：{esc(title)}</strong></p>" + html_text(hunks))
             if rev.note:
                 parts.append(f'<p class="history-note">{esc(rev.note)}</p>')
-            if not any(parts[:1]) and not rev.body and not rev.attachments and not rev.note:
+            if not "".join(parts):
                 parts.append('<p class="history-note">这次提交没有改动本文件显示的内容。</p>')
             body = '<details class="history-diff"><summary>查看改动</summary>' + "".join(parts) + "</details>"
         out.append(f'<li class="history-revision">{head}{body}</li>')
