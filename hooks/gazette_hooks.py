@@ -33,6 +33,10 @@ from gazette.search import notice_files, write_index  # noqa: E402
 SHIM = ROOT / "node_modules" / "iframe-worker" / "shim" / "index.js"
 SHIM_URI = "assets/vendor/iframe-worker/shim.js"
 
+# Theme files no page loads: Material's search (we have our own) and the
+# source map.  Leaving them out keeps the site ~2 MB smaller on a USB stick.
+UNUSED_THEME_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
+
 _site: Site | None = None
 _notices_dir: Path | None = None
 _revisions: dict | None = None     # notice path -> revisions, None without history
@@ -60,6 +64,9 @@ def on_config(config):
 def on_files(files: Files, config) -> Files:
     assert _site is not None
     site = _site
+    for f in list(files):
+        if f.src_uri.startswith(UNUSED_THEME_FILES) or f.src_uri.endswith(".map"):
+            files.remove(f)
     by_number = {n.doc_number: n for n in site.corpus.listed if n.doc_number}
     generated: list[File] = []
     for notice in site.corpus.listed:

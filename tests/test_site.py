@@ -161,6 +161,13 @@ def test_no_page_loads_anything_from_the_network(basic_site):
     assert 'src="../../assets/vendor/iframe-worker/shim.js"' in (basic_site / "notices/2019/sanfu-2019-9.html").read_text(encoding="utf-8")
 
 
+def test_the_site_ships_no_unused_theme_files(basic_site):
+    """Material's own search and the source maps are never loaded: left out."""
+    assets = sorted(p.relative_to(basic_site).as_posix() for p in (basic_site / "assets").rglob("*") if p.is_file())
+    assert not [a for a in assets if "lunr" in a or "workers" in a or a.endswith(".map")]
+    assert "assets/javascripts/search.js" in assets
+
+
 def test_pages_link_to_html_files_not_folders(basic_site):
     """From file:// a link to a folder shows a directory listing."""
     for page_path in [basic_site / "index.html", basic_site / "issuers/index.html"]:
