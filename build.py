@@ -75,8 +75,11 @@ def cmd_build(args) -> int:
     load_corpus(_notices_dir(args), root=Path.cwd())   # fail early, with every problem
     _reproducible_dates()
     site_dir = Path(args.site_dir).resolve() if args.site_dir else ROOT / "site"
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
+    try:
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
+    except OSError as e:
+        raise Failure(f"cannot write the site next to {site_dir}: {e.strerror}") from None
     try:
         build(_mkdocs_config(args, staging))
     except (MkDocsException, OSError) as e:

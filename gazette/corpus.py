@@ -50,8 +50,13 @@ def load_corpus(notices_dir: Path, root: Path | None = None) -> Corpus:
         rel = stray.relative_to(root).as_posix()
         problems.append(Problem(rel, 1, "file", "expected notices/<year>/<name>.md; move the file into its year's folder"))
 
-    for path in notice_files(notices_dir):
-        notice, found = read_notice(path, root)
+    read = {path: read_notice(path, root) for path in notice_files(notices_dir)}
+    # An attachment saved beside its notice rather than in the notice's folder
+    # is still an attachment, not a notice with missing fields.
+    attachments = {a.source for notice, _ in read.values() if notice for a in notice.attachments if a.source}
+    for path, (notice, found) in read.items():
+        if path.resolve() in attachments:
+            continue
         problems.extend(found)
         if notice:
             notices.append(notice)

@@ -366,8 +366,7 @@ def read_notice(path: Path, root: Path) -> tuple[Notice | None, list[Problem]]:
             r.problem(1, key, "is required")
 
     _check_together(r, values, lines, path)
-    if rel.count("/") >= 2:
-        _check_place(r, values, lines, path)
+    _check_place(r, values, lines, path)
 
     if r.problems:
         return None, r.problems

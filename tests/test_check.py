@@ -118,3 +118,20 @@ def test_check_never_shows_a_traceback_for_a_missing_folder(tmp_path):
     assert result.returncode == 1
     assert "the folder does not exist" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_attachment_saved_beside_its_notice_is_not_read_as_a_notice(tmp_path):
+    text = GOOD.replace("---\n\n", "attachments:\n  - title: 附表\n    file: x-table.md\n---\n\n", 1)
+    notices = _write(tmp_path, text)
+    (notices / "2020" / "x-table.md").write_text("| 项目 | 金额 |\n|---|---|\n| 甲 | 1 |\n", encoding="utf-8")
+    assert _problems(notices) == []
+    assert [n.slug for n in load_corpus(notices, root=tmp_path).notices] == ["x"]
+
+
+def test_an_unwritable_site_folder_is_an_error_not_a_traceback(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = run_build("--notices", "tests/roots/basic/notices", "build", "--site-dir", str(blocker / "site"))
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: cannot write the site next to")
+    assert "Traceback" not in result.stderr
