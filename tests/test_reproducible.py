@@ -34,6 +34,6 @@ def test_two_builds_of_one_commit_are_identical_byte_for_byte(tmp_path):
     first = _digests(_clone_and_build(tmp_path / "one" / "checkout"))
     time.sleep(1.5)   # a different second on the clock: any timestamp would show
     second = _digests(_clone_and_build(tmp_path / "another-folder" / "clone"))
-    assert len(first) > 100
+    assert len(first) > 60   # every page, index file and asset
     differing = sorted(k for k in first.keys() | second.keys() if first.get(k) != second.get(k))
     assert differing == []
