@@ -248,6 +248,18 @@ def test_typing_in_the_header_box_leads_to_the_notice(bundled_site, page):
     assert page.remote_requests == [] and page.errors == []
 
 
+def test_the_header_box_shows_results_as_you_type_on_any_page(bundled_site, page):
+    page.goto((bundled_site / "notices" / "2020" / "sanminzi-2020-92.html").as_uri())
+    page.locator("header input[name=q]").type("自来水", delay=30)
+    suggestion = page.locator("#gz-suggest a").first
+    expect(suggestion).to_have_attribute("href", "../../notices/2020/sanfu-2020-124.html")
+    expect(page.locator("#gz-suggest")).to_contain_text("查看全部 1 件结果")
+    suggestion.click()
+    expect(page).to_have_url(re.compile(r"/notices/2020/sanfu-2020-124\.html$"))
+    expect(page.locator("h1")).to_have_text("三亚市人民政府关于调整自来水价格分类范畴的通知")
+    assert page.remote_requests == [] and page.errors == []
+
+
 def test_results_update_as_you_type(bundled_site, page):
     page.goto((bundled_site / "search.html").as_uri())
     page.locator("#gz-q").type("留守儿童", delay=30)

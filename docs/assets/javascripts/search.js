@@ -14,8 +14,12 @@
   var RUN = new RegExp("([" + HAN + "]+)|([a-z0-9]+)", "g");
   var PAGE = 10;
 
+  /* This script is at <root>/assets/javascripts/search.js on every page;
+     the index and the notices' addresses are relative to <root>. */
   var script = document.currentScript;
-  var base = (script && script.getAttribute("data-index")) || "search-index/";
+  var root = script ? script.getAttribute("src").replace(/assets\/javascripts\/search\.js.*$/, "") : "";
+  var base = root + "search-index/";
+  var SUGGEST = 5;
   var G = (window.__gz = window.__gz || {});
   var loaded = {};
   var waiting = {};
@@ -431,7 +435,7 @@
     li.className = "gz-result";
     var meta = [d.number, d.issuers, cnDate(d.date)].filter(Boolean).map(escapeHtml).join(" · ");
     li.innerHTML =
-      '<a href="' + escapeHtml(d.url) + '">' +
+      '<a href="' + escapeHtml(root + d.url) + '">' +
       '<span class="gz-result__title">' + d.titleHtml + "</span>" +
       '<span class="gz-result__meta">' + meta + "</span>" +
       '<span class="gz-result__snippet">' + d.snippet + "</span></a>";
@@ -532,6 +536,70 @@
     });
   }
 
+  /* --- the header box on every other page: results as you type ---------- */
+
+  function header() {
+    var form = document.querySelector(".gz-header-search");
+    if (!form || document.getElementById("gz-q")) {
+      return;                     /* the search page is live itself */
+    }
+    var input = form.querySelector("input[name=q]");
+    var box = document.createElement("ol");
+    box.className = "gz-suggest";
+    box.id = "gz-suggest";
+    box.hidden = true;
+    form.appendChild(box);
+    var generation = 0;
+    var timer = null;
+
+    function close() {
+      box.hidden = true;
+    }
+
+    function run() {
+      var mine = ++generation;
+      var q = input.value.trim();
+      if (!q) {
+        close();
+        return;
+      }
+      Promise.all([load("meta"), search(q)]).then(function (both) {
+        var found = both[1];
+        return Promise.all(found.ids.slice(0, SUGGEST).map(function (id) {
+          return result(both[0], id, found.needles);
+        })).then(function (docs) {
+          if (mine !== generation) {
+            return;
+          }
+          box.innerHTML = "";
+          docs.forEach(function (d) { box.appendChild(render(d)); });
+          var all = document.createElement("li");
+          all.className = "gz-suggest__all";
+          all.innerHTML = found.total
+            ? '<a href="' + escapeHtml(form.getAttribute("action")) + "?q=" + encodeURIComponent(q) + '">查看全部 ' + found.total + " 件结果</a>"
+            : "没有找到相关文件。";
+          box.appendChild(all);
+          box.hidden = false;
+        });
+      }).catch(close);
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 120);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") {
+        close();
+      }
+    });
+    document.addEventListener("click", function (e) {
+      if (!form.contains(e.target)) {
+        close();
+      }
+    });
+  }
+
   G.search = search;
   G.tokenize = function (text) { return queryTerms(text); };
   G.parseNumber = parseNumber;
@@ -541,9 +609,14 @@
   };
   G.load = load;
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", page);
-  } else {
+  function start() {
     page();
+    header();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();
