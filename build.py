@@ -161,7 +161,7 @@ def cmd_diff(args) -> int:
     lines += diff.terminal_fields(fields, color) or ["(no field changed)"]
     body = diff.text_diff(old.body, new.body)
     lines += [""] + (diff.terminal_text(body, color) if diff.changed(body) else ["(the text did not change)"])
-    for a, path in zip([a for a in notice.attachments if a.text is not None], paths[1:]):
+    for a, path in zip([a for a in notice.attachments if a.text is not None], paths[1:], strict=True):
         before, after = at(old_rev, path) or "", at(new_rev, path) or ""
         if before != after:
             lines += ["", f"附件：{a.title}"] + diff.terminal_text(diff.text_diff(before.strip(), after.strip()), color)

@@ -100,7 +100,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp) / "repo"
         notices = make_repo(repo, n)
-        measure(f"synthetic, 3 revisions each", notices, repo)
+        measure("synthetic, 3 revisions each", notices, repo)
         start = time.perf_counter()
         result = subprocess.run(
             [sys.executable, str(ROOT / "build.py"), "--notices", str(notices), "build", "--site-dir", str(Path(tmp) / "site")],

@@ -114,7 +114,7 @@ def measure(n: int, work: Path) -> dict:
                 page.goto((site / "search.html").as_uri())
                 page.wait_for_load_state("load")
                 requested: list[str] = []
-                page.on("request", lambda r: requested.append(r.url))
+                page.on("request", lambda r, seen=requested: seen.append(r.url))
                 times.append(page.evaluate(TYPE_AND_WAIT, q))
                 page.wait_for_timeout(50)
                 read = sum(

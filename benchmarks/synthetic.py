@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import re
 import sys
 from pathlib import Path
 
@@ -49,7 +48,7 @@ def make_corpus(target: Path, count: int, seed: int = 2020) -> Path:
     topics = sorted({t for n in corpus.notices for t in n.topics}) + ["教育", "交通", "卫生", "住房"]
     notices = target / "notices"
     serials: dict[tuple[str, int], int] = {}
-    for i in range(count):
+    for _ in range(count):
         year = rng.randint(2015, 2024)
         prefix = rng.choice(PREFIXES)
         serials[(prefix, year)] = serials.get((prefix, year), 0) + rng.randint(1, 3)

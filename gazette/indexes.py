@@ -8,8 +8,8 @@ differ only in the key they group by (see GROUPINGS).  Pages are returned as
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .addresses import unique_slugs
 from .corpus import Corpus
@@ -67,7 +67,7 @@ class Site:
     slugs: dict[str, dict[str, str]]             # kind -> key -> slug
 
     @classmethod
-    def of(cls, corpus: Corpus) -> "Site":
+    def of(cls, corpus: Corpus) -> Site:
         groups, slugs = {}, {}
         for g in GROUPINGS:
             by_key: dict[str, list[Notice]] = defaultdict(list)
@@ -134,7 +134,7 @@ class Site:
             lo, hi = min(years), max(years)
             span = f"收录{lo}年的文件" if lo == hi else f"收录{lo}—{hi}年的文件"
         out += [
-            f'<div class="home-counts" markdown>',
+            '<div class="home-counts" markdown>',
             "",
             f"共收录文件 **{len(listed)}** 件，发文机关 **{len(self.groups['issuers'])}** 个，"
             f"{span}。",

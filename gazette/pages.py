@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from .diff import html_fields, html_text
 from .notice import Notice
@@ -100,7 +100,7 @@ def _status_banner(notice: Notice, number_link) -> list[str]:
     text = "本文件已废止" if notice.validity == "废止" else "本文件已失效"
     suffix = f"（{'；'.join(detail)}）" if detail else ""
     return [
-        f'<div class="admonition danger notice-status" role="alert">',
+        '<div class="admonition danger notice-status" role="alert">',
         f'<p class="admonition-title">{text}{suffix}</p>',
         "<p>下文仅供查阅，不再作为办事依据。</p>",
         "</div>",

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .diff import FieldChange, Segments, Version, changed, field_changes, parse_version, text_diff
+from .diff import (
+    FieldChange,
+    Segments,
+    Version,
+    changed,
+    field_changes,
+    parse_version,
+    text_diff,
+)
 from .history import Commit, History
 from .notice import Notice
 

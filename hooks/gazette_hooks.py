@@ -21,11 +21,11 @@ if str(ROOT) not in sys.path:  # `mkdocs serve` does not put the project on the 
 
 from gazette.corpus import load_corpus  # noqa: E402
 from gazette.history import head_commit, is_clean, read_history  # noqa: E402
-from gazette.manifest import build_manifest, write_manifest  # noqa: E402
-from gazette.revisions import notice_revisions  # noqa: E402
 from gazette.indexes import Site  # noqa: E402
+from gazette.manifest import build_manifest, write_manifest  # noqa: E402
 from gazette.pages import attachment_src, notice_src, render_notice  # noqa: E402
 from gazette.problems import CorpusError  # noqa: E402
+from gazette.revisions import notice_revisions  # noqa: E402
 from gazette.search import notice_files, write_index  # noqa: E402
 
 # The iframe-worker shim lets Material's search worker run from file://.  It is

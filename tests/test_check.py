@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from conftest import ROOT, ROOTS, run_build
+from conftest import ROOTS, run_build
 
 from gazette.corpus import load_corpus
 from gazette.problems import CorpusError
