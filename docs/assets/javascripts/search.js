@@ -320,7 +320,10 @@
     };
   }
 
-  var RERANK = 20;
+  /* Rerank the first page only: its texts are loaded for snippets anyway,
+     and each further file costs a script load (at 10,000 notices, 20 files
+     made p95 ~100 ms worse than 10). */
+  var RERANK = PAGE;
 
   function compact(text) {
     return fold(text).replace(/[\s\u3000]+/g, "");
@@ -328,9 +331,8 @@
 
   function rerank(meta, query, found) {
     /* Postings know no positions, so 2020年9月1日 scores like its scattered
-       characters.  The texts of the first results are loaded for snippets
-       anyway: those that hold the query as a phrase move up, after notices
-       whose own number matched. */
+       characters.  Of the first page, the notices that hold the query as a
+       phrase move up, after those whose own number matched. */
     if (found.ids.length < 2) {
       return found;
     }
