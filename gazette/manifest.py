@@ -18,6 +18,8 @@ from pathlib import Path
 
 from .corpus import Corpus
 from .notice import Notice
+from .pages import downloads
+from .search import notice_files
 
 NAME = "manifest.json"
 FORMAT = 1
@@ -42,10 +44,15 @@ def _sources(notice: Notice, root: Path) -> list[dict]:
     return out
 
 
-def build_manifest(site_dir: Path, corpus: Corpus, outputs: dict[str, list[str]],
-                   commit: str | None, clean: bool | None) -> dict:
-    """outputs maps a notice's path to the site files made from it alone."""
+def outputs_of(corpus: Corpus) -> dict[str, list[str]]:
+    """Notice path -> the site files made from that notice alone."""
+    texts = notice_files(corpus)
+    return {n.rel: [n.url, texts[n.rel]] + [uri for uri, _ in downloads(n)] for n in corpus.listed}
+
+
+def build_manifest(site_dir: Path, corpus: Corpus, commit: str | None, clean: bool | None) -> dict:
     site_dir = Path(site_dir)
+    outputs = outputs_of(corpus)
     files = {
         p.relative_to(site_dir).as_posix(): sha256(p.read_bytes())
         for p in sorted(site_dir.rglob("*")) if p.is_file() and p.relative_to(site_dir).as_posix() != NAME

@@ -14,6 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from .diff import html_fields, html_text
 from .notice import Notice
@@ -31,6 +32,17 @@ def notice_src(notice: Notice) -> str:
 def attachment_src(notice: Notice, file: str) -> str:
     """An attachment keeps its place beside the notice: file is relative to it."""
     return posixpath.normpath(f"notices/{notice.year}/{file}")
+
+
+def downloads(notice: Notice) -> list[tuple[str, Path]]:
+    """Attachment files copied into the site as they are: (address, source).
+
+    Only for 主动公开 notices; .md attachments are shown inside the page instead.
+    """
+    if not notice.is_public:
+        return []
+    return [(attachment_src(notice, a.file), a.source) for a in notice.attachments
+            if a.source is not None and a.text is None]
 
 
 def render_notice(

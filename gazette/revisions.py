@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .corpus import Corpus
 from .diff import (
     FieldChange,
     Segments,
@@ -18,7 +19,7 @@ from .diff import (
     parse_version,
     text_diff,
 )
-from .history import Commit, History
+from .history import Commit, History, read_history
 from .notice import Notice
 
 ORIGINAL = "首次发布"
@@ -85,3 +86,14 @@ def _compare(notice, history, attachments, before: Commit, after: Commit, old: V
     else:
         rev.note = "本文件正文不公开，不显示正文的改动。"
     return rev
+
+
+def read_all(corpus: Corpus, notices_dir) -> dict[str, list[Revision]] | None:
+    """Every listed notice's revisions, by path; None when there is no history."""
+    history = read_history(notices_dir)
+    if history is None:
+        return None
+    try:
+        return {n.rel: notice_revisions(n, history) for n in corpus.listed}
+    finally:
+        history.close()

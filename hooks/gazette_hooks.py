@@ -19,17 +19,18 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `mkdocs serve` does not put the project on the path
     sys.path.insert(0, str(ROOT))
 
+from gazette import revisions  # noqa: E402
 from gazette.corpus import load_corpus  # noqa: E402
-from gazette.history import head_commit, is_clean, read_history  # noqa: E402
+from gazette.history import head_commit, is_clean  # noqa: E402
 from gazette.indexes import Site  # noqa: E402
 from gazette.manifest import build_manifest, write_manifest  # noqa: E402
-from gazette.pages import attachment_src, notice_src, render_notice  # noqa: E402
+from gazette.pages import downloads, notice_src, render_notice  # noqa: E402
 from gazette.problems import CorpusError  # noqa: E402
-from gazette.revisions import notice_revisions  # noqa: E402
-from gazette.search import notice_files, write_index  # noqa: E402
+from gazette.search import write_index  # noqa: E402
 
-# The iframe-worker shim lets Material's search worker run from file://.  It is
-# installed from the npm registry (package.json), never fetched by the browser.
+# Material's offline plugin puts a CDN copy of the iframe-worker shim on every
+# page unless a local one is listed in extra.polyfills; this is that local
+# copy, installed from the npm registry (package.json), never fetched online.
 SHIM = ROOT / "node_modules" / "iframe-worker" / "shim" / "index.js"
 SHIM_URI = "assets/vendor/iframe-worker/shim.js"
 
@@ -50,14 +51,9 @@ def on_config(config):
         corpus = load_corpus(notices_dir, root=config_dir)
     except CorpusError as e:
         raise PluginError(e.report()) from None
-    _site = Site.of(corpus)
     global _revisions
-    history = read_history(notices_dir)
-    if history is None:
-        _revisions = None
-    else:
-        _revisions = {n.rel: notice_revisions(n, history) for n in corpus.listed}
-        history.close()
+    _site = Site.of(corpus)
+    _revisions = revisions.read_all(corpus, notices_dir)
     return config
 
 
@@ -70,14 +66,11 @@ def on_files(files: Files, config) -> Files:
     by_number = {n.doc_number: n for n in site.corpus.listed if n.doc_number}
     generated: list[File] = []
     for notice in site.corpus.listed:
-        revisions = None if _revisions is None else _revisions[notice.rel]
-        content = render_notice(notice, site.page_of, by_number.get, revisions)
+        history = None if _revisions is None else _revisions[notice.rel]
+        content = render_notice(notice, site.page_of, by_number.get, history)
         generated.append(File.generated(config, notice_src(notice), content=content))
-        if notice.is_public:
-            for a in notice.attachments:
-                if a.source is not None and a.text is None:
-                    uri = attachment_src(notice, a.file)
-                    generated.append(File.generated(config, uri, abs_src_path=str(a.source)))
+        for uri, source in downloads(notice):
+            generated.append(File.generated(config, uri, abs_src_path=str(source)))
     for src, content in site.pages(_revisions):
         generated.append(File.generated(config, src, content=content))
 
@@ -99,13 +92,6 @@ def on_post_build(config) -> None:
     assert _site is not None and _notices_dir is not None
     corpus, site_dir = _site.corpus, Path(config.site_dir)
     write_index(corpus, site_dir)
-    outputs = {}
-    texts = notice_files(corpus)
-    for n in corpus.listed:
-        made = [n.url, texts[n.rel]]
-        if n.is_public:
-            made += [attachment_src(n, a.file) for a in n.attachments if a.source is not None and a.text is None]
-        outputs[n.rel] = made
     commit = head_commit(_notices_dir)
-    manifest = build_manifest(site_dir, corpus, outputs, commit, is_clean(_notices_dir) if commit else None)
+    manifest = build_manifest(site_dir, corpus, commit, is_clean(_notices_dir) if commit else None)
     write_manifest(site_dir, manifest)
