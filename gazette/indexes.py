@@ -78,6 +78,16 @@ class Site:
             slugs[g.kind] = g.slug(list(by_key))
         return cls(corpus, groups, slugs)
 
+    def superseded_by(self, notice: Notice) -> list[Notice]:
+        """Listed notices that say they replace this one, newest first.
+
+        Only listed notices count: a 不予公开 notice must not reveal itself by
+        a link on the notice it replaces.
+        """
+        if notice.doc_number is None:
+            return []
+        return [n for n in self.corpus.listed if notice.doc_number in n.supersedes]
+
     def page_of(self, kind: str, key: str) -> str | None:
         slug = self.slugs.get(kind, {}).get(key)
         return f"{kind}/{slug}.md" if slug else None

@@ -50,12 +50,14 @@ def render_notice(
     page_of: Callable[[str, str], str | None],
     notice_by_number: Callable[[object], Notice | None],
     revisions: list[Revision] | None = None,
+    superseded_by: list[Notice] = (),
 ) -> str:
     """Markdown for a notice page.
 
     page_of(kind, key) gives the .md source of the index page for an issuer,
     topic, ... (or None); notice_by_number finds a listed notice by number;
-    revisions is the notice's history, or None when the build has none.
+    revisions is the notice's history, or None when the build has none;
+    superseded_by lists the later notices that replace this one.
     """
     if not notice.is_listed:
         raise ValueError(f"{notice.rel} is 不予公开 and has no page")
@@ -73,7 +75,16 @@ def render_notice(
 
     out = [f"# {_heading_text(notice.title)}", ""]
     out += _status_banner(notice, number_link)
-    out += _meta_table(notice, link, number_link)
+    later = [number_link(n.doc_number) for n in superseded_by]
+    if later:
+        out += [
+            '<div class="admonition warning notice-superseded">',
+            f'<p class="admonition-title">本文件已被{"、".join(later)}全部或部分替代</p>',
+            "<p>两者不一致的，以后发文件为准。</p>",
+            "</div>",
+            "",
+        ]
+    out += _meta_table(notice, link, number_link, later)
     if not notice.is_public:
         out += [
             '<div class="admonition note notice-on-request">',
@@ -120,7 +131,7 @@ def _status_banner(notice: Notice, number_link) -> list[str]:
     ]
 
 
-def _meta_table(notice: Notice, link, number_link) -> list[str]:
+def _meta_table(notice: Notice, link, number_link, later: list[str]) -> list[str]:
     def cell(value: str | None) -> str:
         return value if value else NONE
 
@@ -138,6 +149,8 @@ def _meta_table(notice: Notice, link, number_link) -> list[str]:
         extra.append(("施行日期", cn_date(notice.effective)))
     if notice.supersedes:
         extra.append(("替代文件", "、".join(number_link(n) for n in notice.supersedes)))
+    if later:
+        extra.append(("被替代", "、".join(later)))
     if notice.repealed_on:
         extra.append(("废止日期", cn_date(notice.repealed_on)))
     if notice.repealed_by:

@@ -67,7 +67,7 @@ def on_files(files: Files, config) -> Files:
     generated: list[File] = []
     for notice in site.corpus.listed:
         history = None if _revisions is None else _revisions[notice.rel]
-        content = render_notice(notice, site.page_of, by_number.get, history)
+        content = render_notice(notice, site.page_of, by_number.get, history, site.superseded_by(notice))
         generated.append(File.generated(config, notice_src(notice), content=content))
         for uri, source in downloads(notice):
             generated.append(File.generated(config, uri, abs_src_path=str(source)))

@@ -67,6 +67,16 @@ def test_repealed_notice_carries_a_banner(basic_site):
     assert read_page(basic_site / "notices/2019/sanfu-2019-9.html").meta["有效性"] == "废止"
 
 
+def test_a_superseded_notice_links_to_the_notice_that_replaces_it(basic_site):
+    page = read_page(basic_site / "notices/2019/sanfu-2019-9.html")
+    assert page.meta["被替代"] == "三府〔2020〕10号"
+    assert "../2020/sanfu-2020-10.html" in page.links
+    html = (basic_site / "notices/2019/sanfu-2019-9.html").read_text(encoding="utf-8")
+    assert "本文件已被" in html and "全部或部分替代" in html
+    # A notice nobody replaces says nothing of the kind.
+    assert "被替代" not in read_page(basic_site / "notices/2019/sanfu-2019-10.html").meta
+
+
 def test_joint_notice_is_listed_on_every_issuers_page_with_one_address(basic_site):
     for issuer in ("sanyashirenminzhengfu", "sanyashicaizhengju"):
         page = read_page(basic_site / f"issuers/{issuer}.html")
@@ -140,10 +150,14 @@ def test_on_request_notice_shows_metadata_and_how_to_apply(basic_site):
     assert not (basic_site / "notices/2020/sanminzi-2020-5").exists()
 
 
-def test_undisclosed_notice_leaves_no_page_issuer_or_topic(basic_site):
+def test_undisclosed_notice_leaves_no_page_issuer_topic_or_link(basic_site):
     assert not list(basic_site.rglob("*sanminzi-2020-6*"))
     assert not any("baomi" in p.name for p in basic_site.rglob("*"))
-    assert "三保密" not in readable_text(basic_site / "series/index.html")
+    # Not even its number: it says it supersedes 三民字〔2020〕5号, whose page
+    # must not point back to it.
+    mentions = [p.name for p in basic_site.rglob("*") if p.is_file() and "三保密" in readable_text(p)]
+    assert mentions == []
+    assert "被替代" not in read_page(basic_site / "notices/2020/sanminzi-2020-5.html").meta
 
 
 # --- offline -----------------------------------------------------------------
