@@ -11,6 +11,7 @@ the site, [-…-]/{+…+} or strike-through/underline escapes in a terminal.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -138,61 +139,72 @@ def changed(hunks: list[Segments]) -> bool:
 
 
 # --- renderers -----------------------------------------------------------------
+# One walk over the changes; a style says how a deletion, an insertion and a
+# run of unchanged paragraphs look: HTML, a colour terminal, or plain text.
 
 
-def html_fields(changes: list[FieldChange]) -> str:
-    rows = []
-    for c in changes:
-        old = f"<del>{html.escape(c.old)}</del>" if c.old else "（无）"
-        new = f"<ins>{html.escape(c.new)}</ins>" if c.new else "（删除）"
-        rows.append(f"<li><strong>{html.escape(c.label)}</strong>：{old} → {new}</li>")
-    return '<ul class="diff-fields">' + "".join(rows) + "</ul>" if rows else ""
-
-
-def html_text(hunks: list[Segments]) -> str:
-    out = ['<div class="diff-text">']
-    for hunk in hunks:
-        if hunk[0][0] == "…":
-            out.append(f'<p class="diff-skip">（省略未改动的{hunk[0][1]}段）</p>')
-            continue
-        parts = []
-        for op, text in hunk:
-            t = html.escape(text)
-            parts.append(f"<del>{t}</del>" if op == "-" else f"<ins>{t}</ins>" if op == "+" else t)
-        out.append(f"<p>{''.join(parts)}</p>")
-    out.append("</div>")
-    return "".join(out)
+@dataclass(frozen=True)
+class _Style:
+    escape: Callable[[str], str]
+    deleted: Callable[[str], str]
+    inserted: Callable[[str], str]
+    skipped: Callable[[str], str]
+    mark_fields: bool = True       # mark old and new field values too
+    empty_is_absent: bool = False  # show an empty field value as （无）/（删除）
 
 
 _RED, _GREEN, _STRIKE, _UNDER, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[9m", "\x1b[4m", "\x1b[0m"
 
+HTML = _Style(html.escape, lambda t: f"<del>{t}</del>", lambda t: f"<ins>{t}</ins>",
+              lambda n: f'<p class="diff-skip">（省略未改动的{n}段）</p>', empty_is_absent=True)
+COLOR = _Style(str, lambda t: f"{_RED}{_STRIKE}{t}{_RESET}", lambda t: f"{_GREEN}{_UNDER}{t}{_RESET}",
+               lambda n: f"  （省略未改动的{n}段）")
+PLAIN = _Style(str, lambda t: f"[-{t}-]", lambda t: f"{{+{t}+}}", lambda n: f"  （省略未改动的{n}段）",
+               mark_fields=False)
 
-def terminal_fields(changes: list[FieldChange], color: bool) -> list[str]:
+
+def _field_lines(changes: list[FieldChange], style: _Style, label: Callable[[str], str]) -> list[str]:
+    def shown(value: str | None) -> bool:
+        return bool(value) if style.empty_is_absent else value is not None
+
+    def mark(value: str, how: Callable[[str], str]) -> str:
+        return how(style.escape(value)) if style.mark_fields else style.escape(value)
+
     lines = []
     for c in changes:
-        old = c.old if c.old is not None else "（无）"
-        new = c.new if c.new is not None else "（删除）"
-        if color:
-            lines.append(f"{c.label}: {_RED}{_STRIKE}{old}{_RESET} → {_GREEN}{_UNDER}{new}{_RESET}")
-        else:
-            lines.append(f"{c.label}: {old} → {new}")
+        old = mark(c.old, style.deleted) if shown(c.old) else "（无）"
+        new = mark(c.new, style.inserted) if shown(c.new) else "（删除）"
+        lines.append(f"{label(style.escape(c.label))}{old} → {new}")
     return lines
 
 
-def terminal_text(hunks: list[Segments], color: bool) -> list[str]:
+def _text_lines(hunks: list[Segments], style: _Style) -> list[str]:
     lines = []
     for hunk in hunks:
         if hunk[0][0] == "…":
-            lines.append(f"  （省略未改动的{hunk[0][1]}段）")
+            lines.append(style.skipped(hunk[0][1]))
             continue
-        parts = []
-        for op, text in hunk:
-            if op == "=":
-                parts.append(text)
-            elif color:
-                style = _RED + _STRIKE if op == "-" else _GREEN + _UNDER
-                parts.append(f"{style}{text}{_RESET}")
-            else:
-                parts.append(f"[-{text}-]" if op == "-" else f"{{+{text}+}}")
-        lines.append("".join(parts))
+        marks = {"=": str, "-": style.deleted, "+": style.inserted}
+        lines.append("".join(marks[op](style.escape(text)) for op, text in hunk))
     return lines
+
+
+def html_fields(changes: list[FieldChange]) -> str:
+    rows = _field_lines(changes, HTML, lambda label: f"<li><strong>{label}</strong>：")
+    return '<ul class="diff-fields">' + "".join(row + "</li>" for row in rows) + "</ul>" if rows else ""
+
+
+def html_text(hunks: list[Segments]) -> str:
+    lines = _text_lines(hunks, HTML)
+    # Text is escaped, so only a skip note can start with a tag of its own.
+    return '<div class="diff-text">' + "".join(
+        line if line.startswith("<p class=") else f"<p>{line}</p>" for line in lines
+    ) + "</div>"
+
+
+def terminal_fields(changes: list[FieldChange], color: bool) -> list[str]:
+    return _field_lines(changes, COLOR if color else PLAIN, lambda label: f"{label}: ")
+
+
+def terminal_text(hunks: list[Segments], color: bool) -> list[str]:
+    return _text_lines(hunks, COLOR if color else PLAIN)
