@@ -116,6 +116,7 @@ def _umask() -> int:
 def cmd_diff(args) -> int:
     from gazette import diff
     from gazette.history import _git, read_history
+    from gazette.revisions import tracked_files
 
     notices_dir = _notices_dir(args)
     corpus = load_corpus(notices_dir, root=Path.cwd())
@@ -126,8 +127,10 @@ def cmd_diff(args) -> int:
     if history is None:
         raise Failure("there is no git history here (not a git checkout, or a shallow clone)")
     repo = history.repo.resolve()
-    paths = [notice.path.resolve().relative_to(repo).as_posix()]
-    paths += [a.source.relative_to(repo).as_posix() for a in notice.attachments if a.text is not None]
+    path, attachments = tracked_files(notice, repo)
+    if path is None:
+        raise Failure(f"{notice.rel} is outside the git repository {repo}")
+    paths = [path] + [p for _, p in attachments]
     labels = {}
 
     def at(rev: str | None, path: str) -> str | None:
@@ -151,8 +154,8 @@ def cmd_diff(args) -> int:
     history.close()
 
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    old = diff.parse_version(at(old_rev, paths[0]))
-    new = diff.parse_version(at(new_rev, paths[0]))
+    old = diff.parse_version(at(old_rev, path))
+    new = diff.parse_version(at(new_rev, path))
     number = f" ({notice.doc_number})" if notice.doc_number else ""
     lines = [f"{notice.rel}{number}",
              f"from {labels.get(old_rev, old_rev)}",
@@ -161,10 +164,10 @@ def cmd_diff(args) -> int:
     lines += diff.terminal_fields(fields, color) or ["(no field changed)"]
     body = diff.text_diff(old.body, new.body)
     lines += [""] + (diff.terminal_text(body, color) if diff.changed(body) else ["(the text did not change)"])
-    for a, path in zip([a for a in notice.attachments if a.text is not None], paths[1:], strict=True):
-        before, after = at(old_rev, path) or "", at(new_rev, path) or ""
+    for title, file in attachments:
+        before, after = at(old_rev, file) or "", at(new_rev, file) or ""
         if before != after:
-            lines += ["", f"附件：{a.title}"] + diff.terminal_text(diff.text_diff(before.strip(), after.strip()), color)
+            lines += ["", f"附件：{title}"] + diff.terminal_text(diff.text_diff(before.strip(), after.strip()), color)
     print("\n".join(lines))
     return 0
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from .diff import html_fields, html_text
 from .notice import Notice
 from .revisions import Revision
-from .text import cn_date, esc, href
+from .text import cn_date, esc, href, md_text
 
 APPLY_PAGE = "apply.md"   # hand-written guide on how to request disclosure
 NONE = "—"
@@ -73,7 +73,7 @@ def render_notice(
             return esc(str(number))
         return f'<a href="{href(src, notice_src(other))}">{esc(str(number))}</a>'
 
-    out = [f"# {_heading_text(notice.title)}", ""]
+    out = [f"# {md_text(notice.title)}", ""]
     out += _status_banner(notice, number_link)
     later = [number_link(n.doc_number) for n in superseded_by]
     if later:
@@ -106,10 +106,6 @@ def render_notice(
     out += _errata(notice)
     out += _history(revisions)
     return "\n".join(out).rstrip() + "\n"
-
-
-def _heading_text(title: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>#])", r"\\\1", title)
 
 
 def _status_banner(notice: Notice, number_link) -> list[str]:
@@ -215,7 +211,7 @@ def _attachment_sections(notice: Notice, src: str) -> list[str]:
             continue
         label = f"附件{i}" if many else "附件"
         out += [
-            f"## {label}：{_heading_text(a.title)} {{ #{_anchor(i)} .notice-attachment-title }}",
+            f"## {label}：{md_text(a.title)} {{ #{_anchor(i)} .notice-attachment-title }}",
             "",
             _demote_headings(a.text),
             "",

@@ -8,6 +8,7 @@ field changes only between versions that were both listed (not 不予公开).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .corpus import Corpus
 from .diff import (
@@ -39,20 +40,27 @@ class Revision:
         return self.kind == ORIGINAL
 
 
-def _rel(history: History, path) -> str | None:
-    try:
-        return path.resolve().relative_to(history.repo.resolve()).as_posix()
-    except ValueError:
-        return None
+def tracked_files(notice: Notice, repo: Path) -> tuple[str | None, list[tuple[str, str]]]:
+    """The files whose history is the notice's, relative to the repository.
+
+    (the notice's own path or None if it is outside the repository,
+    [(title, path) of each attachment shown inside the page]).
+    """
+    def rel(path: Path) -> str | None:
+        try:
+            return path.resolve().relative_to(repo.resolve()).as_posix()
+        except ValueError:
+            return None
+
+    attachments = [(a.title, rel(a.source)) for a in notice.attachments if a.text is not None]
+    return rel(notice.path), [(t, p) for t, p in attachments if p]
 
 
 def notice_revisions(notice: Notice, history: History) -> list[Revision]:
     """Every commit that changed the notice or its attachments, newest first."""
-    path = _rel(history, notice.path)
+    path, attachments = tracked_files(notice, history.repo)
     if path is None:
         return []
-    attachments = [(a.title, _rel(history, a.source)) for a in notice.attachments if a.text is not None]
-    attachments = [(t, p) for t, p in attachments if p]
     commits = history.revisions([path] + [p for _, p in attachments])
     revisions: list[Revision] = []
     previous: Commit | None = None

@@ -371,9 +371,7 @@
   /* --- results ------------------------------------------------------------ */
 
   function doc(id) {
-    return load("text/" + id).then(function (d) {
-      return { id: id, url: d.url, title: d.title, number: d.number, issuers: d.issuers, date: d.date, text: d.text };
-    });
+    return load("text/" + id).then(function (d) { return Object.assign({ id: id }, d); });
   }
 
   function escapeHtml(s) {
