@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import subprocess
@@ -96,6 +97,14 @@ def read_page(path: Path) -> _Page:
     page.feed(path.read_text(encoding="utf-8"))
     page.h1 = page.h1.strip()
     return page
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under a folder, by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def readable_text(path: Path) -> str:

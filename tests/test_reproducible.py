@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, digests
 
 
 def _clone_and_build(where: Path) -> Path:
@@ -23,17 +22,11 @@ def _clone_and_build(where: Path) -> Path:
     return where / "site"
 
 
-def _digests(site: Path) -> dict[str, str]:
-    return {
-        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(site.rglob("*")) if p.is_file()
-    }
-
 
 def test_two_builds_of_one_commit_are_identical_byte_for_byte(tmp_path):
-    first = _digests(_clone_and_build(tmp_path / "one" / "checkout"))
+    first = digests(_clone_and_build(tmp_path / "one" / "checkout"))
     time.sleep(1.5)   # a different second on the clock: any timestamp would show
-    second = _digests(_clone_and_build(tmp_path / "another-folder" / "clone"))
+    second = digests(_clone_and_build(tmp_path / "another-folder" / "clone"))
     assert len(first) > 60   # every page, index file and asset
     differing = sorted(k for k in first.keys() | second.keys() if first.get(k) != second.get(k))
     assert differing == []

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 from pathlib import Path
 
-from conftest import ROOTS, read_page, readable_text, run_build
+from conftest import ROOTS, digests, read_page, readable_text, run_build
 
 NOTICES = ROOTS / "basic" / "notices"
 
@@ -194,23 +193,17 @@ def test_pages_link_to_html_files_not_folders(basic_site):
 # --- failing safe ------------------------------------------------------------
 
 
-def _snapshot(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
-    }
-
 
 def test_an_invalid_corpus_leaves_the_previous_site_as_it_was(basic_site, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(basic_site, site)
-    before = _snapshot(site)
+    before = digests(site)
     result = run_build("--notices", str(ROOTS / "errors" / "notices"), "build", "--site-dir", str(site))
     assert result.returncode == 1
     assert "impossible-date.md:5: date: expected a real date" in result.stderr
     assert result.stderr.rstrip().endswith("Nothing was built; fix the problems above and build again.")
     assert "Traceback" not in result.stderr
-    assert _snapshot(site) == before
+    assert digests(site) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
@@ -222,11 +215,11 @@ def test_a_build_that_fails_in_mkdocs_leaves_the_previous_site_too(basic_site, t
     broken.write_text(broken.read_text(encoding="utf-8") + "\n见[附表](missing.md)。\n", encoding="utf-8")
     site = tmp_path / "site"
     shutil.copytree(basic_site, site)
-    before = _snapshot(site)
+    before = digests(site)
     result = run_build("--notices", str(notices), "build", "--site-dir", str(site))
     assert result.returncode == 1
     assert "missing.md" in result.stderr
     assert "site/ was left as it was" in result.stderr
     assert "Traceback" not in result.stderr
-    assert _snapshot(site) == before
+    assert digests(site) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notices", "site"]
