@@ -43,8 +43,10 @@ def _notices_dir(args) -> Path:
 
 
 def cmd_check(args) -> int:
+    from gazette.public import publish
+
     corpus = load_corpus(_notices_dir(args), root=Path.cwd())
-    listed = len(corpus.listed)
+    listed = len(publish(corpus, None).notices)
     print(f"{len(corpus.notices)} notices checked, no problems ({listed} will be published).")
     return 0
 
@@ -116,7 +118,7 @@ def _umask() -> int:
 def cmd_diff(args) -> int:
     from gazette import diff
     from gazette.history import _git, read_history
-    from gazette.revisions import tracked_files
+    from gazette.public import tracked_files
 
     notices_dir = _notices_dir(args)
     corpus = load_corpus(notices_dir, root=Path.cwd())

@@ -1,23 +1,30 @@
-"""The corpus: every notice under notices/, read and checked as a whole."""
+"""The corpus: every file under notices/, read and checked as a whole.
+
+Every file is accounted for: a notice (notices/<year>/<name>.md), an
+attachment listed by the notice whose folder it lies in, or a problem.  A
+file nobody lists, a misspelt extension, a symbolic link or a folder that
+belongs to no notice is reported, never silently skipped.  Names starting
+with a dot (.gitkeep, .DS_Store) are not part of the record and are ignored.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .notice import Notice, read_notice
 from .problems import CorpusError, Problem
 
+_YEAR = re.compile(r"^\d{4}$")
+
 
 @dataclass
 class Corpus:
     root: Path                 # the project folder; paths are shown relative to it
+    notices_dir: Path
     notices: list[Notice]      # every notice, 不予公开 included, newest first
-
-    @property
-    def listed(self) -> list[Notice]:
-        """Notices that may appear in the output (metadata at least)."""
-        return [n for n in self.notices if n.is_listed]
 
     def find(self, number_or_path: str) -> Notice | None:
         from . import docnumber
@@ -32,40 +39,89 @@ class Corpus:
         return None
 
 
-def notice_files(notices_dir: Path) -> list[Path]:
-    """Notice files: notices/<year>/<name>.md.  Deeper files are attachments."""
-    return sorted(p for p in notices_dir.glob("*/*.md") if p.is_file())
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def _walk(notices_dir: Path, root: Path) -> tuple[list[Path], list[Path], list[Problem]]:
+    """(notice files, other files inside notice folders, problems) under notices/."""
+    notices, others, problems = [], [], []
+
+    def problem(path: Path, message: str) -> None:
+        problems.append(Problem(_rel(path, root), 1, "file", message))
+
+    for folder, dirs, files in os.walk(notices_dir, followlinks=False):
+        here = Path(folder)
+        depth = len(here.relative_to(notices_dir).parts)
+        for name in sorted(dirs):
+            path = here / name
+            if name.startswith("."):
+                dirs.remove(name)
+            elif path.is_symlink():
+                problem(path, "is a symbolic link to a folder; put the files themselves here")
+                dirs.remove(name)
+            elif depth == 0 and not _YEAR.match(name):
+                problem(path, "expected only year folders such as notices/2020/ here")
+                dirs.remove(name)
+            elif depth == 1 and not (here / f"{name}.md").is_file():
+                problem(path, f"this folder belongs to no notice: expected {name}.md beside it (a notice's attachments go in the folder named after it)")
+                dirs.remove(name)
+        for name in sorted(files):
+            path = here / name
+            if name.startswith("."):
+                continue
+            if path.is_symlink():
+                target = "a missing file" if not path.exists() else "another file"
+                problem(path, f"is a symbolic link to {target}; put the file itself here")
+            elif depth == 0:
+                problem(path, "expected notices/<year>/<name>.md; move the file into its year's folder")
+            elif depth == 1 and name.endswith(".md"):
+                notices.append(path)
+            elif depth == 1 and name.lower().endswith((".md", ".markdown", ".mdown", ".txt")):
+                problem(path, f"expected a notice named <name>.md, with .md in lower case; rename it to {Path(name).stem.lower()}.md")
+            elif depth == 1:
+                problem(path, f"expected only notices (.md) in a year folder; an attachment goes in the folder of its notice, notices/{here.name}/<name>/")
+            else:
+                others.append(path)
+    return sorted(notices), sorted(others), problems
 
 
 def load_corpus(notices_dir: Path, root: Path | None = None) -> Corpus:
     """Read every notice; raise CorpusError listing every problem found."""
     notices_dir = Path(notices_dir).resolve()
     root = Path(root).resolve() if root else notices_dir.parent
-    problems: list[Problem] = []
-    notices: list[Notice] = []
-
     if not notices_dir.is_dir():
         raise CorpusError([Problem(str(notices_dir), 0, "notices", "the folder does not exist")])
-    for stray in sorted(notices_dir.glob("*.md")):
-        rel = stray.relative_to(root).as_posix()
-        problems.append(Problem(rel, 1, "file", "expected notices/<year>/<name>.md; move the file into its year's folder"))
 
-    read = {path: read_notice(path, root) for path in notice_files(notices_dir)}
-    # An attachment saved beside its notice rather than in the notice's folder
-    # is still an attachment, not a notice with missing fields.
-    attachments = {a.source for notice, _ in read.values() if notice for a in notice.attachments if a.source}
-    for path, (notice, found) in read.items():
-        if path.resolve() in attachments:
-            continue
+    files, others, problems = _walk(notices_dir, root)
+    notices: list[Notice] = []
+    listed: set[Path] = set()
+    owners: dict[Path, Path] = {}   # a notice's own folder -> the notice file
+    for path in files:
+        notice, found = read_notice(path, root)
         problems.extend(found)
+        owners[path.parent / path.stem] = path
         if notice:
             notices.append(notice)
+            listed.update(a.source for a in notice.attachments if a.source is not None)
+    read_ok = {n.path for n in notices}
+    for other in others:
+        if other in listed:
+            continue
+        folder = other.relative_to(notices_dir).parts[:2]
+        owner = owners.get(notices_dir.joinpath(*folder))
+        if owner is not None and owner not in read_ok:
+            continue   # its notice has problems of its own; its list cannot be trusted yet
+        problems.append(Problem(
+            _rel(other, root), 1, "file",
+            f"no notice lists this file; add it under attachments: in {_rel(owner, root) if owner else 'its notice'}, or remove it",
+        ))
 
     problems.extend(_check_unique(notices))
     if problems:
         raise CorpusError(problems)
     notices.sort(key=lambda n: n.sort_key, reverse=True)
-    return Corpus(root=root, notices=notices)
+    return Corpus(root=root, notices_dir=notices_dir, notices=notices)
 
 
 def _check_unique(notices: list[Notice]) -> list[Problem]:

@@ -17,7 +17,8 @@ from difflib import SequenceMatcher
 
 import yaml
 
-from .notice import LABELS, _Loader, _split
+from .fields import LABELS
+from .notice import _Loader, _split
 
 CONTEXT = 1          # unchanged paragraphs shown around a change
 

@@ -60,6 +60,11 @@ class History:
                 indexes.update(i for i, _, _ in lineage.states)
         return [self.commits[i] for i in sorted(indexes)]
 
+    def state(self, path: str, commit: Commit) -> tuple[str | None, str | None]:
+        """(blob, path then) of the file now at path, after the commit; renames followed."""
+        lineage = self._lineages.get(path)
+        return lineage.blob_at(commit.index) if lineage else (None, None)
+
     def blob(self, path: str, commit: Commit) -> str | None:
         lineage = self._lineages.get(path)
         return lineage.blob_at(commit.index)[0] if lineage else None

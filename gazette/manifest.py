@@ -4,10 +4,10 @@ An auditor can prove that a published site was built from a given commit and
 not altered afterwards: `build.py verify SITE` recomputes every hash, and
 every file that is missing, added or altered is named.
 
-Disclosure holds here too: a 主动公开 notice lists its source files with their
-git blob ids and SHA-256; a 依申请公开 notice only what its metadata page
-shows (number, title, path, its outputs), because hashes of unpublished text
-are derived from it; a 不予公开 notice is not mentioned at all.
+It is written from the Publication (public.py) like every other output: a
+public notice lists the source files its published text comes from (git blob
+id and SHA-256); a 依申请公开 notice has none, because hashes of unpublished
+text are derived from it; a 不予公开 notice is not in the publication.
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ import hashlib
 import json
 from pathlib import Path
 
-from .corpus import Corpus
-from .notice import Notice
-from .pages import downloads
+from . import paths
+from .public import Publication
 from .search import notice_files
 
-NAME = "manifest.json"
+NAME = paths.MANIFEST
 FORMAT = 1
 
 
@@ -34,44 +33,47 @@ def git_blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def _sources(notice: Notice, root: Path) -> list[dict]:
-    paths = [notice.path] + [a.source for a in notice.attachments if a.source is not None]
+def _sources(sources) -> list[dict]:
     out = []
-    for path in paths:
+    for shown, path in sources:
         data = path.read_bytes()
-        rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
-        out.append({"path": rel, "git_blob": git_blob_id(data), "sha256": sha256(data)})
+        out.append({"path": shown, "git_blob": git_blob_id(data), "sha256": sha256(data)})
     return out
 
 
-def outputs_of(corpus: Corpus) -> dict[str, list[str]]:
-    """Notice path -> the site files made from that notice alone."""
-    texts = notice_files(corpus)
-    return {n.rel: [n.url, texts[n.rel]] + [uri for uri, _ in downloads(n)] for n in corpus.listed}
+def outputs_of(publication: Publication) -> dict[str, list[str]]:
+    """Notice source -> the site files made from that notice alone."""
+    texts = notice_files(publication)
+    return {
+        n.source: [paths.html_path(n.page), texts[n.source]] + [uri for uri, _ in n.downloads]
+        for n in publication.notices
+    }
 
 
-def build_manifest(site_dir: Path, corpus: Corpus, commit: str | None, clean: bool | None) -> dict:
+def build_manifest(site_dir: Path, publication: Publication, clean: bool | None, notices_dir: str | None) -> dict:
+    """notices_dir: the notices folder relative to the repository, so verify can rebuild."""
     site_dir = Path(site_dir)
-    outputs = outputs_of(corpus)
+    outputs = outputs_of(publication)
     files = {
         p.relative_to(site_dir).as_posix(): sha256(p.read_bytes())
         for p in sorted(site_dir.rglob("*")) if p.is_file() and p.relative_to(site_dir).as_posix() != NAME
     }
     notices = []
-    for n in corpus.listed:
+    for n in publication.notices:
         entry = {
             "doc_number": str(n.doc_number) if n.doc_number else None,
             "title": n.title,
             "disclosure": n.disclosure,
-            "source": n.rel,
-            "outputs": {path: files.get(path) for path in outputs.get(n.rel, [])},
+            "source": n.source,
+            "outputs": {path: files.get(path) for path in outputs.get(n.source, [])},
         }
-        if n.is_public:
-            entry["sources"] = _sources(n, corpus.root)
+        if n.sources:
+            entry["sources"] = _sources(n.sources)
         notices.append(entry)
     return {
         "format": FORMAT,
-        "commit": commit,
+        "commit": publication.commit,
+        "notices_dir": notices_dir,
         "source_clean": clean,
         "notices": notices,
         "files": files,

@@ -1,15 +1,17 @@
 """The notice: one Markdown file with YAML front-matter, read and checked.
 
-The fields and their rules are those of NOTICE-FORMAT.md.  Reading never
-raises for bad input: every problem is collected with its file, line and
-field, so that `build.py check` can list them all at once.
+The fields and their rules are those of fields.FIELDS (NOTICE-FORMAT.md).
+Reading never raises for bad input: every problem is collected with its file,
+line and field, so that `build.py check` can list them all at once.  The same
+reader parses past revisions from git (read_fields), so a value means the
+same thing in the working tree and in history.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,26 +19,32 @@ from typing import Any
 import yaml
 
 from . import docnumber
+from .fields import (
+    ATTACHMENT_KEYS,
+    BY_KEY,
+    CONTACT_KEYS,
+    ERRATUM_KEYS,
+    FIELDS,
+    closed,
+    control_char,
+    trim,
+)
 from .problems import Problem
 
-DISCLOSURES = ("主动公开", "依申请公开", "不予公开")
-VALIDITIES = ("有效", "失效", "废止")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-# How each field is labelled on the site (NOTICE-FORMAT.md), in display order.
-LABELS = {
-    "title": "标题", "doc_number": "发文字号", "issuers": "发文机关", "date": "成文日期",
-    "published": "发布日期", "disclosure": "公开方式", "index_no": "索引号", "topics": "主题分类",
-    "recipients": "主送机关", "cc": "抄送机关", "validity": "有效性", "effective": "施行日期",
-    "repealed_on": "废止日期", "repealed_by": "废止文件", "supersedes": "替代文件", "attachments": "附件",
-    "contact": "联系人", "printed_by": "印发机关", "printed_on": "印发日期", "errata": "勘误",
-}
+# Attachments a browser would run as part of the site: never published.
+EXECUTABLE = frozenset({
+    ".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".svgz", ".js", ".mjs",
+    ".xml", ".xsl", ".xslt", ".swf", ".hta", ".php", ".css", ".wasm",
+})
+MAX_DEPTH = 6          # front-matter is at most a list of mappings of lists
 
 
 @dataclass(frozen=True)
 class Attachment:
     title: str
-    file: str | None = None          # path relative to the notice's folder
+    file: str | None = None          # as written (see attachment_path)
     omitted: bool = False            # 附件略: published elsewhere
     text: str | None = None          # Markdown text of a .md attachment
     source: Path | None = None       # absolute path of the attachment file
@@ -82,23 +90,9 @@ class Notice:
         return self.date.year
 
     @property
-    def published_on(self) -> dt.date:
-        return self.published or self.date
-
-    @property
-    def is_public(self) -> bool:
-        """Whether the body and attachments may appear in any output."""
-        return self.disclosure == "主动公开"
-
-    @property
-    def is_listed(self) -> bool:
-        """Whether anything of the notice may appear in any output."""
-        return self.disclosure != "不予公开"
-
-    @property
-    def url(self) -> str:
-        """The notice's one canonical address inside the site."""
-        return f"notices/{self.year}/{self.slug}.html"
+    def folder(self) -> Path:
+        """The notice's own folder: its attachments live here and nowhere else."""
+        return self.path.parent / self.slug
 
     @property
     def sort_key(self) -> tuple:
@@ -123,9 +117,25 @@ _Loader.yaml_implicit_resolvers = {
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return value if trim(value) else "empty text"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return str(value)
+
 
 class _Reader:
-    """Checks one notice's fields, collecting problems instead of raising."""
+    """Checks one notice's fields against the table, collecting problems."""
 
     def __init__(self, rel: str, offset: int):
         self.rel = rel
@@ -145,70 +155,89 @@ class _Reader:
         finally:
             loader.dispose()
 
-    # Each checker takes (name, node) and returns the value or None.
+    def check(self, kind: str, name: str, node: yaml.Node, **options) -> Any:
+        return getattr(self, "_" + kind)(name, node, **options)
 
-    def text(self, name: str, node: yaml.Node) -> str | None:
+    def _text(self, name: str, node: yaml.Node) -> str | None:
         value = self.value(node)
-        if isinstance(value, str) and value.strip():
-            if "\n" in value.strip():
+        if isinstance(value, str) and trim(value):
+            if "\n" in trim(value):
                 self.problem(self.line(node), name, "expected one line of text")
                 return None
-            return value.strip()
+            return trim(value)
         self.problem(self.line(node), name, f"expected text, got {_show(value)}")
         return None
 
-    def date(self, name: str, node: yaml.Node) -> dt.date | None:
+    def _date(self, name: str, node: yaml.Node) -> dt.date | None:
         value = self.value(node)
-        text = value if isinstance(value, str) else None
-        if text and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        text = closed(value) if isinstance(value, str) else None
+        if text and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             try:
-                return dt.date.fromisoformat(text.strip())
+                return dt.date.fromisoformat(text)
             except ValueError:
                 pass
-            self.problem(self.line(node), name, f"expected a real date as YYYY-MM-DD, got {text.strip()}")
+            self.problem(self.line(node), name, f"expected a real date as YYYY-MM-DD, got {text}")
             return None
         self.problem(self.line(node), name, f"expected a date as YYYY-MM-DD, got {_show(value)}")
         return None
 
-    def number(self, name: str, node: yaml.Node) -> docnumber.DocNumber | None:
+    def _number(self, name: str, node: yaml.Node) -> docnumber.DocNumber | None:
         value = self.value(node)
         if isinstance(value, str):
-            parsed = docnumber.try_parse(value)
+            parsed = docnumber.try_parse(trim(value))
             if parsed:
                 return parsed
-        self.problem(
-            self.line(node), name,
-            f"expected a document number like 三府〔2020〕124号, got {_show(value)}",
-        )
+        self.problem(self.line(node), name, f"expected a document number like 三府〔2020〕124号, got {_show(value)}")
         return None
 
-    def choice(self, options: tuple[str, ...]) -> Callable:
-        def check(name: str, node: yaml.Node) -> str | None:
+    def _choice(self, name: str, node: yaml.Node, choices: tuple[str, ...]) -> str | None:
+        value = self.value(node)
+        if isinstance(value, str) and closed(value) in choices:
+            return closed(value)
+        self.problem(self.line(node), name, f"expected one of {'、'.join(choices)}, got {_show(value)}")
+        return None
+
+    def _flag(self, name: str, node: yaml.Node) -> bool | None:
+        value = self.value(node)
+        if value is True:
+            return True
+        self.problem(self.line(node), name, f"expected true, got {_show(value)}")
+        return None
+
+    def _list(self, name: str, node: yaml.Node, item: str, at_least: int = 0) -> list | None:
+        if not isinstance(node, yaml.SequenceNode):
             value = self.value(node)
-            if isinstance(value, str) and value.strip() in options:
-                return value.strip()
-            self.problem(
-                self.line(node), name,
-                f"expected one of {'、'.join(options)}, got {_show(value)}",
-            )
+            example = f"[{trim(value)}]" if isinstance(value, str) and trim(value) else "[a, b]"
+            self.problem(self.line(node), name, f"expected a list like {example}, got {_show(value)}")
             return None
-        return check
+        if len(node.value) < at_least:
+            self.problem(self.line(node), name, f"expected at least {at_least} in the list, got an empty list")
+            return None
+        values = [self.check(item, name, child) for child in node.value]
+        return None if any(v is None for v in values) else values
 
-    def listof(self, item: Callable, at_least: int = 0) -> Callable:
-        def check(name: str, node: yaml.Node) -> list | None:
-            if not isinstance(node, yaml.SequenceNode):
-                value = self.value(node)
-                example = f"[{value}]" if isinstance(value, str) and value.strip() else "[a, b]"
-                self.problem(self.line(node), name, f"expected a list like {example}, got {_show(value)}")
-                return None
-            if len(node.value) < at_least:
-                self.problem(self.line(node), name, f"expected at least {at_least} in the list, got an empty list")
-                return None
-            values = [item(name, child) for child in node.value]
-            return None if any(v is None for v in values) else values
-        return check
+    def _texts(self, name, node, at_least=0):
+        return self._list(name, node, "text", at_least)
 
-    def mapping(self, name: str, node: yaml.Node, spec: dict[str, tuple[bool, Callable]]) -> dict | None:
+    def _numbers(self, name, node, at_least=0):
+        return self._list(name, node, "number", at_least)
+
+    def _attachments(self, name, node, at_least=0):
+        return self._list(name, node, "attachment", at_least)
+
+    def _errata(self, name, node, at_least=0):
+        return self._list(name, node, "erratum", at_least)
+
+    def _attachment(self, name, node):
+        return self._mapping(name, node, ATTACHMENT_KEYS)
+
+    def _erratum(self, name, node):
+        return self._mapping(name, node, ERRATUM_KEYS)
+
+    def _contact(self, name, node):
+        return self._mapping(name, node, CONTACT_KEYS)
+
+    def _mapping(self, name: str, node: yaml.Node, spec: dict[str, tuple[bool, str]]) -> dict | None:
         """A nested mapping (attachment, contact, erratum) with its own keys."""
         if not isinstance(node, yaml.MappingNode):
             keys = "、".join(spec)
@@ -216,86 +245,52 @@ class _Reader:
             return None
         result: dict[str, Any] = {}
         ok = True
-        seen: set[str] = set()
         for key_node, value_node in node.value:
             key = self.value(key_node)
             if key not in spec:
                 self.problem(self.line(key_node), f"{name}.{key}", f"unknown key; expected one of {'、'.join(spec)}")
                 ok = False
                 continue
-            if key in seen:
+            if key in result:
                 self.problem(self.line(key_node), f"{name}.{key}", "appears twice")
                 ok = False
                 continue
-            seen.add(key)
-            value = spec[key][1](f"{name}.{key}", value_node)
+            value = self.check(spec[key][1], f"{name}.{key}", value_node)
             ok = ok and value is not None
             result[key] = value
         for key, (required, _) in spec.items():
-            if required and key not in seen:
+            if required and key not in result:
                 self.problem(self.line(node), f"{name}.{key}", "is required")
                 ok = False
         return result if ok else None
 
-    def flag(self, name: str, node: yaml.Node) -> bool | None:
-        value = self.value(node)
-        if value is True:
-            return True
-        self.problem(self.line(node), name, f"expected true, got {_show(value)}")
+    def plain(self, node: yaml.Node, depth: int = 0, seen: set | None = None) -> str | None:
+        """Why a YAML node cannot be front-matter (tags, aliases, depth), or None."""
+        seen = set() if seen is None else seen
+        if id(node) in seen:
+            return "repeats another value (YAML anchors and aliases such as &a and *a are not allowed)"
+        seen.add(id(node))
+        if node.tag not in _PLAIN_TAGS:
+            return f"has the YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')}; write plain text without tags"
+        if depth > MAX_DEPTH:
+            return "is nested too deeply"
+        children = []
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        for child in children:
+            why = self.plain(child, depth + 1, seen)
+            if why:
+                return why
         return None
 
 
-def _show(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, str):
-        return value if value.strip() else "empty text"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return str(value)
+def _closest(key: str, keys) -> str | None:
+    import difflib
 
-
-def _fields(r: _Reader) -> dict[str, tuple[bool, Callable]]:
-    """The schema: key -> (required, checker).  Order is display order."""
-    attachment = lambda name, node: r.mapping(name, node, {  # noqa: E731
-        "title": (True, r.text), "file": (False, r.text), "omitted": (False, r.flag),
-    })
-    contact = lambda name, node: r.mapping(name, node, {  # noqa: E731
-        "name": (True, r.text), "phone": (False, r.text),
-    })
-    erratum = lambda name, node: r.mapping(name, node, {  # noqa: E731
-        "date": (True, r.date), "note": (True, r.text),
-    })
-    return {
-        "title": (True, r.text),
-        "doc_number": (False, r.number),
-        "issuers": (True, r.listof(r.text, at_least=1)),
-        "date": (True, r.date),
-        "published": (False, r.date),
-        "disclosure": (True, r.choice(DISCLOSURES)),
-        "index_no": (False, r.text),
-        "topics": (False, r.listof(r.text)),
-        "recipients": (False, r.text),
-        "cc": (False, r.text),
-        "validity": (False, r.choice(VALIDITIES)),
-        "effective": (False, r.date),
-        "repealed_on": (False, r.date),
-        "repealed_by": (False, r.number),
-        "supersedes": (False, r.listof(r.number)),
-        "attachments": (False, r.listof(attachment)),
-        "contact": (False, contact),
-        "printed_by": (False, r.text),
-        "printed_on": (False, r.date),
-        "errata": (False, r.listof(erratum)),
-    }
-
-
-FIELDS = tuple(_fields(_Reader("", 0)))
-assert FIELDS == tuple(LABELS), "every field needs its label"
+    match = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
+    return match[0] if match else None
 
 
 def _split(text: str) -> tuple[str, str, int] | None:
@@ -309,22 +304,40 @@ def _split(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-def read_notice(path: Path, root: Path) -> tuple[Notice | None, list[Problem]]:
-    """Read and check one notice file.  Returns the notice or its problems."""
-    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-    try:
-        raw = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = path.read_bytes()[: e.start].count(b"\n") + 1
-        return None, [Problem(rel, line, "file", "expected UTF-8 text; save the file as UTF-8")]
-    raw = raw.removeprefix("\ufeff").replace("\r\n", "\n")
+@dataclass
+class Fields:
+    """What read_fields found: the values that passed, and every problem."""
 
-    parts = _split(raw)
+    values: dict[str, Any]
+    lines: dict[str, int]
+    body: str
+    body_line: int
+    problems: list[Problem]
+    raw_number: str | None = None
+
+
+def read_fields(text: str, rel: str) -> Fields:
+    """Check the front-matter of a notice's text against the field table.
+
+    Never raises.  Used for the working tree and for every past revision, so
+    normalizing is the same for both.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    for number, line in enumerate(text.split("\n"), 1):
+        bad = control_char(line)
+        if bad:
+            return Fields({}, {}, "", 0, [Problem(
+                rel, number, "file",
+                f"contains the invisible control character {bad}; delete it (retype the line if need be)",
+            )])
+    parts = _split(text)
     if parts is None:
-        return None, [Problem(rel, 1, "front-matter", "expected the file to start with a line --- and the fields, closed by another line ---")]
+        return Fields({}, {}, text, 1, [Problem(
+            rel, 1, "front-matter",
+            "expected the file to start with a line --- and the fields, closed by another line ---",
+        )])
     block, body, body_line = parts
     r = _Reader(rel, offset=1)
-
     try:
         loader = _Loader(block)
         try:
@@ -337,89 +350,109 @@ def read_notice(path: Path, root: Path) -> tuple[Notice | None, list[Problem]]:
         mark = e.context_mark or e.problem_mark
         line = (mark.line + 2) if mark else 2
         what = (e.problem or e.context or "unreadable").strip()
-        return None, [Problem(
+        return Fields({}, {}, body, body_line, [Problem(
             rel, line, "front-matter",
             f"the fields cannot be read from this line on ({what}); "
             "write each field as key: value, with a space after the colon, and close every [ with ]",
-        )]
+        )])
+    except (yaml.YAMLError, RecursionError):
+        return Fields({}, {}, body, body_line, [Problem(
+            rel, 2, "front-matter", "the fields cannot be read (they are nested too deeply or are not YAML)",
+        )])
 
     if not isinstance(root_node, yaml.MappingNode):
-        return None, [Problem(rel, 2, "front-matter", "expected fields written as key: value, one per line")]
+        return Fields({}, {}, body, body_line, [Problem(
+            rel, 2, "front-matter", "expected fields written as key: value, one per line",
+        )])
 
-    spec = _fields(r)
     values: dict[str, Any] = {}
     lines: dict[str, int] = {}
+    raw_number = None
     for key_node, value_node in root_node.value:
-        key = r.value(key_node)
         line = r.line(key_node)
-        if not isinstance(key, str) or key not in spec:
-            hint = _closest(str(key), spec)
+        why = r.plain(key_node) or r.plain(value_node)
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+        if why:
+            r.problem(line, str(key), f"the value {why}")
+            continue
+        key = r.value(key_node)
+        if not isinstance(key, str) or key not in BY_KEY:
+            hint = _closest(str(key), BY_KEY)
             r.problem(line, str(key), "unknown field" + (f"; did you mean {hint}?" if hint else ""))
             continue
         if key in lines:
             r.problem(line, key, f"appears twice (first on line {lines[key]})")
             continue
+        f = BY_KEY[key]
         lines[key] = line
-        values[key] = spec[key][1](key, value_node)
+        options = {"choices": f.choices} if f.kind == "choice" else {}
+        if f.at_least:
+            options["at_least"] = f.at_least
+        values[key] = r.check(f.kind, key, value_node, **options)
+        if key == "doc_number" and isinstance(value_node, yaml.ScalarNode):
+            raw_number = trim(value_node.value)
 
-    for key, (required, _) in spec.items():
-        if required and key not in lines:
-            r.problem(1, key, "is required")
+    for f in FIELDS:
+        if f.required and f.key not in lines:
+            r.problem(1, f.key, "is required")
+    _check_together(r, values, lines)
+    return Fields(values, lines, body, body_line, r.problems, raw_number)
 
-    _check_together(r, values, lines, path)
-    _check_place(r, values, lines, path)
 
-    if r.problems:
-        return None, r.problems
+def read_notice(path: Path, root: Path) -> tuple[Notice | None, list[Problem]]:
+    """Read and check one notice file.  Returns the notice or its problems."""
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return None, [Problem(rel, 1, "file", f"cannot be read: {e.strerror}")]
+    try:
+        raw = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        return None, [Problem(rel, line, "file", "expected UTF-8 text; save the file as UTF-8")]
 
-    attachments = [_attachment(a, path) for a in values.get("attachments") or []]
-    doc = values.get("doc_number")
+    parsed = read_fields(raw, rel)
+    problems = list(parsed.problems)
+    values, lines = parsed.values, parsed.lines
+    problems += _check_place(rel, values, lines, path)
+    attachments = _attachments(rel, values, lines, path, problems)
+    if problems:
+        return None, problems
+
+    v = values
     notice = Notice(
         path=path,
         rel=rel,
         slug=path.stem,
-        title=values["title"],
-        issuers=values["issuers"],
-        date=values["date"],
-        disclosure=values["disclosure"],
-        body=body.strip("\n"),
-        doc_number=doc,
-        doc_number_text=_raw_text(root_node, "doc_number"),
-        published=values.get("published"),
-        index_no=values.get("index_no"),
-        topics=values.get("topics") or [],
-        recipients=values.get("recipients"),
-        cc=values.get("cc"),
-        validity=values.get("validity") or "有效",
-        effective=values.get("effective"),
-        repealed_on=values.get("repealed_on"),
-        repealed_by=values.get("repealed_by"),
-        supersedes=values.get("supersedes") or [],
+        title=v["title"],
+        issuers=v["issuers"],
+        date=v["date"],
+        disclosure=v["disclosure"],
+        body=parsed.body.strip("\n"),
+        doc_number=v.get("doc_number"),
+        doc_number_text=parsed.raw_number,
+        published=v.get("published"),
+        index_no=v.get("index_no"),
+        topics=v.get("topics") or [],
+        recipients=v.get("recipients"),
+        cc=v.get("cc"),
+        validity=v.get("validity") or BY_KEY["validity"].default,
+        effective=v.get("effective"),
+        repealed_on=v.get("repealed_on"),
+        repealed_by=v.get("repealed_by"),
+        supersedes=v.get("supersedes") or [],
         attachments=attachments,
-        contact=values.get("contact"),
-        printed_by=values.get("printed_by"),
-        printed_on=values.get("printed_on"),
-        errata=[Erratum(**e) for e in values.get("errata") or []],
-        lines={**lines, "body": body_line},
+        contact=v.get("contact"),
+        printed_by=v.get("printed_by"),
+        printed_on=v.get("printed_on"),
+        errata=[Erratum(**e) for e in v.get("errata") or []],
+        lines={**lines, "body": parsed.body_line},
     )
     return notice, []
 
 
-def _raw_text(node: yaml.MappingNode, key: str) -> str | None:
-    for k, v in node.value:
-        if k.value == key and isinstance(v, yaml.ScalarNode):
-            return v.value.strip()
-    return None
-
-
-def _closest(key: str, spec: dict) -> str | None:
-    import difflib
-
-    match = difflib.get_close_matches(key, list(spec), n=1, cutoff=0.6)
-    return match[0] if match else None
-
-
-def _check_together(r: _Reader, v: dict, lines: dict, path: Path) -> None:
+def _check_together(r: _Reader, v: dict, lines: dict) -> None:
     """Rules that involve more than one field."""
     date, published = v.get("date"), v.get("published")
     if date and published and published < date:
@@ -428,39 +461,88 @@ def _check_together(r: _Reader, v: dict, lines: dict, path: Path) -> None:
         r.problem(lines["validity"], "validity", "废止 needs repealed_on (the date) or repealed_by (the repealing notice's number)")
     if v.get("issuers") and len(set(v["issuers"])) != len(v["issuers"]):
         r.problem(lines["issuers"], "issuers", "expected each issuer once, got one twice")
-    for i, att in enumerate(v.get("attachments") or []):
-        if att is None:
-            continue
-        name = f"attachments[{i + 1}]"
-        line = lines["attachments"]
-        if bool(att.get("file")) == bool(att.get("omitted")):
-            r.problem(line, name, "expected either file: (a file next to the notice) or omitted: true, not both or neither")
-            continue
-        if att.get("file"):
-            target = (path.parent / att["file"]).resolve()
-            if not target.is_relative_to(path.parent.resolve()):
-                r.problem(line, name, f"expected a file next to the notice, got {att['file']}")
-            elif not target.is_file():
-                r.problem(line, name, f"file {att['file']} does not exist next to the notice")
-            elif target.suffix == ".md":
-                try:
-                    target.read_text(encoding="utf-8")
-                except UnicodeDecodeError:
-                    r.problem(line, name, f"expected {att['file']} to be UTF-8 text")
+    number = v.get("doc_number")
+    if number and number in (v.get("supersedes") or []):
+        r.problem(lines["supersedes"], "supersedes", f"a notice cannot replace itself ({number})")
 
 
-def _check_place(r: _Reader, v: dict, lines: dict, path: Path) -> None:
+def _check_place(rel: str, v: dict, lines: dict, path: Path) -> list[Problem]:
     """The file's folder and name make its address: check them."""
+    out = []
     if not SLUG_RE.match(path.stem):
-        r.problem(1, "file", f"expected a file name of lower-case letters, digits and hyphens (such as sanfu-2020-124.md), got {path.name}")
+        out.append(Problem(rel, 1, "file", f"expected a file name of lower-case letters, digits and hyphens (such as sanfu-2020-124.md), got {path.name}"))
     date = v.get("date")
     if date and path.parent.name != str(date.year):
-        r.problem(lines["date"], "date", f"the notice is dated {date.year} but filed under {path.parent.name}/; move it to notices/{date.year}/")
+        out.append(Problem(rel, lines["date"], "date", f"the notice is dated {date.year} but filed under {path.parent.name}/; move it to notices/{date.year}/"))
+    return out
 
 
-def _attachment(a: dict, path: Path) -> Attachment:
-    if a.get("omitted"):
-        return Attachment(title=a["title"], omitted=True)
-    source = (path.parent / a["file"]).resolve()
-    text = source.read_text(encoding="utf-8").strip("\n") if source.suffix == ".md" else None
-    return Attachment(title=a["title"], file=a["file"], text=text, source=source)
+def attachment_path(notice_path: Path, file: str) -> Path | None:
+    """Where an attachment's file: points, if it stays inside the notice's own folder.
+
+    file is relative to that folder (NOTICE-FORMAT.md); a leading <slug>/, as
+    in `sanfu-2020-124/attachment-1.md` (relative to the year folder), is
+    accepted too.  Either way it names a file inside notices/<year>/<slug>/:
+    never another notice's folder, a notice file, a path out of the
+    repository; symbolic links are refused by the caller.
+    """
+    if "\\" in file or file.startswith("/") or re.match(r"^[A-Za-z]:", file):
+        return None
+    parts = file.split("/")
+    if ".." in parts or "" in parts or "." in parts:
+        return None
+    if parts[0] == notice_path.stem and len(parts) > 1:
+        parts = parts[1:]           # written relative to the year folder, as the bundled notices do
+    return notice_path.parent.joinpath(notice_path.stem, *parts)
+
+
+def _attachments(rel: str, v: dict, lines: dict, path: Path, problems: list[Problem]) -> list[Attachment]:
+    out = []
+    for i, att in enumerate(v.get("attachments") or [], 1):
+        name, line = f"attachments[{i}]", lines.get("attachments", 1)
+        if bool(att.get("file")) == bool(att.get("omitted")):
+            problems.append(Problem(rel, line, name, "expected either file: (a file in the notice's folder) or omitted: true, not both or neither"))
+            continue
+        if att.get("omitted"):
+            out.append(Attachment(title=att["title"], omitted=True))
+            continue
+        file = att["file"]
+        target = attachment_path(path, file)
+        if target is None:
+            problems.append(Problem(rel, line, name, f"expected a file inside this notice's own folder {path.stem}/ (such as {path.stem}/attachment-1.md), got {file}"))
+            continue
+        link = _symlink_on_the_way(path.parent, target)
+        if link:
+            problems.append(Problem(rel, line, name, f"{file} is a symbolic link; put the file itself in {path.stem}/"))
+            continue
+        if not target.is_file():
+            problems.append(Problem(rel, line, name, f"file {file} does not exist in {path.stem}/"))
+            continue
+        if target.suffix.lower() in EXECUTABLE:
+            problems.append(Problem(rel, line, name, f"{file} is a {target.suffix} file, which a browser would run as part of the site; publish it as PDF or as a .md attachment"))
+            continue
+        text = None
+        if target.suffix == ".md":
+            try:
+                text = target.read_bytes().decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+            except UnicodeDecodeError:
+                problems.append(Problem(rel, line, name, f"expected {file} to be UTF-8 text"))
+                continue
+            bad = control_char(text)
+            if bad:
+                where = next(n for n, ln in enumerate(text.split("\n"), 1) if control_char(ln))
+                problems.append(Problem(rel, line, name, f"{file} line {where} contains the invisible control character {bad}; delete it"))
+                continue
+            text = text.strip("\n")
+        out.append(Attachment(title=att["title"], file=file, text=text, source=target))
+    return out
+
+
+def _symlink_on_the_way(base: Path, target: Path) -> bool:
+    """Whether any part of target below base is a symbolic link."""
+    current = base
+    for part in target.relative_to(base).parts:
+        current = current / part
+        if os.path.islink(current):
+            return True
+    return False

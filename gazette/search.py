@@ -27,8 +27,8 @@ load.  This index is correct for Chinese first and fast second:
   variable-length code (see _encode), so a shard costs about two bytes per
   posting and needs no decoding library.
 
-Only 主动公开 notices have their text indexed.  依申请公开 notices are found by
-their metadata only (title, number, issuers), and 不予公开 ones not at all.
+The index is made from the Publication (public.py): it indexes whatever a
+public notice holds, which for a 依申请公开 notice is its metadata only.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from .corpus import Corpus
-from .notice import Notice
+from . import paths
+from .public import PublicNotice, Publication
 
 SHARD_BYTES = 24_000       # aim for shards about this size
 TEXT_LIMIT = 8_000         # characters of a notice kept for snippets and phrases
@@ -171,10 +171,10 @@ def plain_text(markdown: str) -> str:
     return re.sub(r"\n\s*\n+", "\n", text).strip()
 
 
-def _fields(notice: Notice) -> tuple[str, str, str]:
-    """(title, issuers, body) text that may be indexed for this notice."""
+def _fields(notice: PublicNotice) -> tuple[str, str, str]:
+    """(title, issuers, body) text of a public notice."""
     body = ""
-    if notice.is_public:
+    if notice.body is not None:
         parts = [notice.recipients or "", plain_text(notice.body)]
         for a in notice.attachments:
             parts.append(a.title)
@@ -184,7 +184,7 @@ def _fields(notice: Notice) -> tuple[str, str, str]:
     return notice.title, " ".join(notice.issuers), body
 
 
-def _weights(notice: Notice, words: bool) -> dict[str, int]:
+def _weights(notice: PublicNotice, words: bool) -> dict[str, int]:
     title, issuers, body = _fields(notice)
     weights: dict[str, int] = defaultdict(int)
     for term, count in index_terms(body, words).items():
@@ -206,9 +206,9 @@ def _weights(notice: Notice, words: bool) -> dict[str, int]:
     return {t: min(w, MAX_WEIGHT) for t, w in weights.items()}
 
 
-def build_index(corpus: Corpus, words: bool = True) -> dict[str, str]:
+def build_index(publication: Publication, words: bool = True) -> dict[str, str]:
     """Every file of the search index, as {path under site/: content}."""
-    notices = corpus.listed            # newest first: a lower id is newer
+    notices = publication.notices      # newest first: a lower id is newer
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for doc_id, notice in enumerate(notices):
         for term, weight in _weights(notice, words).items():
@@ -230,30 +230,26 @@ def build_index(corpus: Corpus, words: bool = True) -> dict[str, str]:
 
     files = {}
     for k in range(shards):
-        files[f"search-index/shards/{k}.js"] = _call("shard", k, by_shard.get(k, {}))
+        files[paths.search_shard(k)] = _call("shard", k, by_shard.get(k, {}))
     for doc_id, notice in enumerate(notices):
-        files[text_file(doc_id)] = _call("text", doc_id, _doc(notice))
-    files["search-index/meta.js"] = _call("meta", 0, _meta(notices, shards))
+        files[paths.search_text(doc_id)] = _call("text", doc_id, _doc(notice))
+    files[paths.SEARCH_META] = _call("meta", 0, _meta(notices, shards))
     return files
 
 
-def text_file(doc_id: int) -> str:
-    return f"search-index/text/{doc_id}.js"
+def notice_files(publication: Publication) -> dict[str, str]:
+    """The index file made from each notice alone: notice source -> site path."""
+    return {n.source: paths.search_text(i) for i, n in enumerate(publication.notices)}
 
 
-def notice_files(corpus: Corpus) -> dict[str, str]:
-    """The index file made from each notice alone: notice path -> site path."""
-    return {n.rel: text_file(i) for i, n in enumerate(corpus.listed)}
-
-
-def _doc(n: Notice) -> dict:
+def _doc(n: PublicNotice) -> dict:
     return {
-        "url": n.url, "title": n.title, "number": str(n.doc_number) if n.doc_number else "",
+        "url": paths.html_path(n.page), "title": n.title, "number": str(n.doc_number) if n.doc_number else "",
         "issuers": "、".join(n.issuers), "date": n.date.isoformat(), "text": _fields(n)[2][:TEXT_LIMIT],
     }
 
 
-def _meta(notices: list[Notice], shards: int) -> dict:
+def _meta(notices: tuple[PublicNotice, ...], shards: int) -> dict:
     issuers = sorted({i for n in notices for i in n.issuers})
     issuer_id = {name: i for i, name in enumerate(issuers)}
     years = sorted({n.year for n in notices}, reverse=True)
@@ -273,10 +269,10 @@ def _call(kind: str, key: int, data) -> str:
     return f"__gz.{kind}({key},{payload});\n"
 
 
-def write_index(corpus: Corpus, site_dir: Path, words: bool = True) -> int:
+def write_index(publication: Publication, site_dir: Path, words: bool = True) -> int:
     """Write the index under site_dir; return the number of bytes written."""
     total = 0
-    for rel, content in build_index(corpus, words).items():
+    for rel, content in build_index(publication, words).items():
         path = Path(site_dir) / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         data = content.encode("utf-8")

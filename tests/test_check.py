@@ -120,12 +120,23 @@ def test_check_never_shows_a_traceback_for_a_missing_folder(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_an_attachment_saved_beside_its_notice_is_not_read_as_a_notice(tmp_path):
-    text = GOOD.replace("---\n\n", "attachments:\n  - title: 附表\n    file: x-table.md\n---\n\n", 1)
+def test_an_attachment_lives_in_its_notices_own_folder(tmp_path):
+    text = GOOD.replace("---\n\n", "attachments:\n  - title: 附表\n    file: table.md\n---\n\n", 1)
     notices = _write(tmp_path, text)
-    (notices / "2020" / "x-table.md").write_text("| 项目 | 金额 |\n|---|---|\n| 甲 | 1 |\n", encoding="utf-8")
+    (notices / "2020" / "x").mkdir()
+    (notices / "2020" / "x" / "table.md").write_text("| 项目 | 金额 |\n|---|---|\n| 甲 | 1 |\n", encoding="utf-8")
     assert _problems(notices) == []
     assert [n.slug for n in load_corpus(notices, root=tmp_path).notices] == ["x"]
+
+
+def test_an_attachment_saved_beside_its_notice_is_named_not_guessed(tmp_path):
+    text = GOOD.replace("---\n\n", "attachments:\n  - title: 附表\n    file: x-table.pdf\n---\n\n", 1)
+    notices = _write(tmp_path, text)
+    (notices / "2020" / "x-table.pdf").write_bytes(b"%PDF-1.4")
+    assert _problems(notices) == [
+        "notices/2020/x-table.pdf:1: file: expected only notices (.md) in a year folder; an attachment goes in the folder of its notice, notices/2020/<name>/",
+        "notices/2020/x.md:7: attachments[1]: file x-table.pdf does not exist in x/",
+    ]
 
 
 def test_an_unwritable_site_folder_is_an_error_not_a_traceback(tmp_path):

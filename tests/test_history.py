@@ -87,7 +87,7 @@ def test_three_revisions_newest_first_with_the_original_marked(site):
     subjects = [s.split("</span>")[0] for s in history.split('<span class="history-subject">')[1:]]
     assert subjects == ["更正白天收费标准", "补充发布日期", "新增停车收费通知"]
     kinds = [s.split("</span>")[0] for s in history.split('<span class="history-kind">')[1:]]
-    assert kinds == ["修改", "修改", "首次发布"]
+    assert kinds == ["修改", "修改", "收录"]
     assert "2020年7月12日 16:45" in history and "张 书记员" in history
 
 
@@ -99,7 +99,7 @@ def test_each_diff_shows_exactly_the_changed_field_and_characters(site):
     assert newest.count("<del>") == 1 and newest.count("<ins>") == 1
     assert "diff-fields" not in newest
     # The added publication date: one field, the text unchanged.
-    assert "<li><strong>发布日期</strong>：（无） → <ins>2020-07-10</ins></li>" in middle
+    assert "<li><strong>发布日期</strong>：（无） → <ins>2020年7月10日</ins></li>" in middle
     assert middle.count("<li><strong>") == 1
     assert "diff-text" not in middle
 

@@ -18,8 +18,9 @@ from playwright.sync_api import expect
 
 from gazette import docnumber, search
 from gazette.corpus import load_corpus
+from gazette.public import publish
 
-CORPUS = load_corpus(ROOT / "notices", root=ROOT)
+CORPUS = publish(load_corpus(ROOT / "notices", root=ROOT), None)
 
 FIND = """async ([q, filters]) => {
   const r = await __gz.search(q, filters || {});

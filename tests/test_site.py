@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-from conftest import ROOTS, digests, read_page, readable_text, run_build
+from conftest import ROOT, ROOTS, digests, read_page, readable_text, run_build
 
 NOTICES = ROOTS / "basic" / "notices"
 
@@ -47,8 +49,8 @@ def test_notice_page_renders_signature_attachments_and_imprint_from_metadata(bas
     assert "（联系人：王五，联系电话：88880000）" in html
     assert "（此件主动公开）" in html
     assert "停车场名录（略）" in html
-    assert 'href="sanfu-2020-10/sign.pdf"' in html
-    assert (basic_site / "notices/2020/sanfu-2020-10/sign.pdf").read_bytes().startswith(b"%PDF")
+    assert 'href="../../files/2020/sanfu-2020-10/sign.pdf" download' in html
+    assert (basic_site / "files/2020/sanfu-2020-10/sign.pdf").read_bytes().startswith(b"%PDF")
     assert "附件1：停车收费标准表" in html and "<td>白天</td>" in html
     assert "抄送：市委办公室" in html and "2020年2月16日印发" in html
     assert "2020年2月20日：附件1第二行价格更正为每小时3元。" in html
@@ -208,18 +210,25 @@ def test_an_invalid_corpus_leaves_the_previous_site_as_it_was(basic_site, tmp_pa
 
 
 def test_a_build_that_fails_in_mkdocs_leaves_the_previous_site_too(basic_site, tmp_path):
-    """A valid corpus with a broken link: MkDocs refuses it in strict mode."""
-    notices = tmp_path / "notices"
-    shutil.copytree(NOTICES, notices)
-    broken = notices / "2019" / "sanfu-2019-10.md"
-    broken.write_text(broken.read_text(encoding="utf-8") + "\n见[附表](missing.md)。\n", encoding="utf-8")
-    site = tmp_path / "site"
+    """A valid corpus, but a hand-written page has a broken link: MkDocs refuses it in strict mode."""
+    project = tmp_path / "project"
+    tracked = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, check=True).stdout
+    for rel in filter(None, tracked.decode().split("\0")):
+        if (ROOT / rel).is_file() and not rel.startswith(("notices/", "tests/")):
+            (project / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / rel, project / rel)
+    shutil.copytree(NOTICES, project / "notices")
+    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    about = project / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n见[附表](missing.md)。\n", encoding="utf-8")
+    site = tmp_path / "out" / "site"
     shutil.copytree(basic_site, site)
     before = digests(site)
-    result = run_build("--notices", str(notices), "build", "--site-dir", str(site))
+    result = subprocess.run([sys.executable, str(project / "build.py"), "build", "--site-dir", str(site)],
+                            cwd=project, capture_output=True, text=True, timeout=600)
     assert result.returncode == 1
     assert "missing.md" in result.stderr
     assert "site/ was left as it was" in result.stderr
     assert "Traceback" not in result.stderr
     assert digests(site) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["notices", "site"]
+    assert [p.name for p in (tmp_path / "out").iterdir() if not p.name.endswith(".lock")] == ["site"]

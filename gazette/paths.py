@@ -1,0 +1,68 @@
+"""Every address the site publishes, in one place.
+
+Pages are given as .md sources (MkDocs turns notices/2020/x.md into
+notices/2020/x.html); everything else as the path of the file in site/.
+No other module spells an output path.
+
+Attachments are copied under files/, a folder no page lives in, so an
+attachment's address can never collide with a page, whatever its name.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import quote
+
+HOME = "index.md"
+CHANGES = "changes.md"
+APPLY = "apply.md"           # hand-written guide on how to request disclosure
+SEARCH = "search.md"
+MANIFEST = "manifest.json"
+SEARCH_DIR = "search-index"
+SEARCH_META = f"{SEARCH_DIR}/meta.js"
+
+
+def notice_page(year: int, slug: str) -> str:
+    return f"notices/{year}/{slug}.md"
+
+
+def attachment_file(year: int, slug: str, file: str) -> str:
+    """Where an attachment file is published (file as written in front-matter)."""
+    parts = [p for p in file.split("/") if p]
+    if parts and parts[0] == slug:
+        parts = parts[1:]
+    return posixpath.join("files", str(year), slug, *parts)
+
+
+def index_page(kind: str, slug: str) -> str:
+    return f"{kind}/{slug}.md"
+
+
+def overview_page(kind: str) -> str:
+    return f"{kind}/index.md"
+
+
+def search_shard(k: int) -> str:
+    return f"{SEARCH_DIR}/shards/{k}.js"
+
+
+def search_text(doc_id: int) -> str:
+    return f"{SEARCH_DIR}/text/{doc_id}.js"
+
+
+def html_path(src: str) -> str:
+    """The site file of a page source."""
+    return re.sub(r"\.md$", ".html", src)
+
+
+def href(from_src: str, to: str, anchor: str = "") -> str:
+    """Relative, percent-encoded address from one page to a page or file.
+
+    Relative, so that the site works from file:// and from any folder; encoded,
+    so that a file name can never break out of the attribute or the URL.
+    """
+    target = html_path(to)
+    rel = posixpath.relpath(target, posixpath.dirname(from_src) or ".")
+    out = quote(rel, safe="/")
+    return out + (f"#{quote(anchor, safe='')}" if anchor else "")

@@ -1,0 +1,290 @@
+"""The public view: the one step that decides what may be published.
+
+publish() turns the checked corpus and its git history into a Publication:
+the listed notices, each holding only what may be shown, with its public
+revisions.  Every output (notice pages, index pages, search, manifest, and
+whatever is added later) is written from a Publication and never sees a raw
+Notice, the corpus or git.  This is the only module that reads `disclosure`
+to decide anything:
+
+* 主动公开: everything: metadata, body, attachments and their files.
+* 依申请公开: the fields marked on_request in fields.FIELDS; no body, no
+  attachment (not even its title), no source hashes.
+* 不予公开: absent.  Not a page, not a count, not a link target.
+
+History follows the same rule, version by version, read with the same field
+reader as the working tree (fields.disclosure_of fails closed: a version whose
+disclosure cannot be read counts as 不予公开):
+
+* a version that was 不予公开 does not exist for the site: not its commit,
+  subject, author, date, nor that there was one;
+* a notice's public history starts at its first listed version (收录);
+* a git rename is followed only between two listed versions;
+* fields are compared only where both versions showed them, text only
+  between 主动公开 versions of a notice that is 主动公开 now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .corpus import Corpus
+from .diff import FieldChange, Segments, changed, text_diff
+from .docnumber import DocNumber
+from .fields import BY_KEY, FIELDS, disclosure_of, display
+from .history import Commit, History
+from .notice import Notice, read_fields
+
+LISTED = ("主动公开", "依申请公开")
+FIRST = "收录"
+
+
+@dataclass(frozen=True)
+class PublicAttachment:
+    title: str
+    omitted: bool = False
+    text: str | None = None          # Markdown of a .md attachment
+    file: str | None = None          # site path of a file offered for download
+    source: Path | None = None       # where that file comes from
+
+
+@dataclass(frozen=True)
+class PublicRevision:
+    sha: str
+    short: str
+    date: dt.datetime
+    author: str
+    subject: str
+    kind: str                                      # 收录, 修改, 废止, 失效
+    fields: tuple[FieldChange, ...] = ()
+    body: tuple[Segments, ...] | None = None       # None: not shown
+    attachments: tuple[tuple[str, tuple[Segments, ...]], ...] = ()
+    note: str | None = None                        # why a part is not shown
+    index: int = 0                                 # order of commits, oldest 0
+
+    @property
+    def is_first(self) -> bool:
+        return self.kind == FIRST
+
+
+@dataclass(frozen=True)
+class PublicNotice:
+    """A notice as it may be published.  Outputs read nothing else."""
+
+    source: str                       # e.g. notices/2020/x.md: names the record
+    slug: str
+    year: int
+    page: str                         # its page (paths.notice_page)
+    title: str
+    issuers: tuple[str, ...]
+    date: dt.date
+    published_on: dt.date
+    disclosure: str
+    full_text: bool                   # body and attachments are published
+    body: str | None = None
+    doc_number: DocNumber | None = None
+    index_no: str | None = None
+    topics: tuple[str, ...] = ()
+    recipients: str | None = None
+    cc: str | None = None
+    validity: str = "有效"
+    effective: dt.date | None = None
+    repealed_on: dt.date | None = None
+    repealed_by: DocNumber | None = None
+    supersedes: tuple[DocNumber, ...] = ()
+    attachments: tuple[PublicAttachment, ...] = ()
+    contact: dict | None = None
+    printed_by: str | None = None
+    printed_on: dt.date | None = None
+    errata: tuple[Any, ...] = ()
+    sources: tuple[tuple[str, Path], ...] = ()    # (shown path, file) the published text comes from
+    revisions: tuple[PublicRevision, ...] | None = None   # newest first; None: no history
+    superseded_by: tuple[DocNumber, ...] = ()     # listed notices that replace this one
+
+    @property
+    def sort_key(self) -> tuple:
+        number = self.doc_number.sort_key if self.doc_number else ("", 0, 0)
+        return (self.date, number, self.title)
+
+    @property
+    def url(self) -> str:
+        """The page's address inside the site."""
+        return paths.html_path(self.page)
+
+    @property
+    def downloads(self) -> list[tuple[str, Path]]:
+        """(site path, source) of each attachment file copied into the site."""
+        return [(a.file, a.source) for a in self.attachments if a.file and a.source]
+
+
+@dataclass(frozen=True)
+class Publication:
+    notices: tuple[PublicNotice, ...]            # newest first
+    has_history: bool
+    commit: str | None = None
+    _by_number: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def by_number(self, number: DocNumber | None) -> PublicNotice | None:
+        """The listed notice with this number, or None (also for a non-public one)."""
+        return self._by_number.get(number) if number is not None else None
+
+
+# --- the view --------------------------------------------------------------------
+
+
+def publish(corpus: Corpus, history: History | None, commit: str | None = None) -> Publication:
+    """The publication: what every output is made from.
+
+    history is None when there is none to trust; commit names what was built.
+    """
+    listed = [n for n in corpus.notices if disclosure_of(n.disclosure) in LISTED]
+    replaced: dict[DocNumber, list[DocNumber]] = {}
+    for n in listed:                          # newest first
+        for old in n.supersedes:
+            if n.doc_number is not None:
+                replaced.setdefault(old, []).append(n.doc_number)
+    notices = []
+    for n in listed:
+        revisions = None if history is None else tuple(_revisions(n, history, corpus.root))
+        notices.append(_view(n, corpus.root, revisions, tuple(replaced.get(n.doc_number, ())) if n.doc_number else ()))
+    by_number = {n.doc_number: n for n in notices if n.doc_number is not None}
+    return Publication(tuple(notices), history is not None, commit or (history.head if history else None), by_number)
+
+
+def _view(n: Notice, root: Path, revisions, superseded_by) -> PublicNotice:
+    full = disclosure_of(n.disclosure) == "主动公开"
+
+    def shown(key: str, value):
+        return value if (full or BY_KEY[key].on_request) else BY_KEY[key].default
+
+    attachments, sources = (), ()
+    if full:
+        attachments = tuple(
+            PublicAttachment(
+                title=a.title, omitted=a.omitted, text=a.text,
+                file=paths.attachment_file(n.year, n.slug, a.file) if a.source and a.text is None else None,
+                source=a.source if a.text is None else None,
+            )
+            for a in n.attachments
+        )
+        files = [n.path] + [a.source for a in n.attachments if a.source is not None]
+        sources = tuple((_shown(p, root), p) for p in files)
+    return PublicNotice(
+        source=n.rel, slug=n.slug, year=n.year, page=paths.notice_page(n.year, n.slug),
+        title=n.title, issuers=tuple(n.issuers), date=n.date, published_on=n.published or n.date,
+        disclosure=disclosure_of(n.disclosure), full_text=full,
+        body=n.body if full else None,
+        doc_number=n.doc_number, index_no=n.index_no, topics=tuple(n.topics),
+        recipients=shown("recipients", n.recipients), cc=shown("cc", n.cc),
+        validity=n.validity, effective=n.effective, repealed_on=n.repealed_on, repealed_by=n.repealed_by,
+        supersedes=tuple(n.supersedes), attachments=attachments,
+        contact=shown("contact", n.contact), printed_by=shown("printed_by", n.printed_by),
+        printed_on=shown("printed_on", n.printed_on), errata=tuple(n.errata) if full else (),
+        sources=sources, revisions=revisions, superseded_by=superseded_by,
+    )
+
+
+def _shown(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+
+
+# --- history ---------------------------------------------------------------------
+
+
+def tracked_files(notice: Notice, repo: Path) -> tuple[str | None, list[tuple[str, str]]]:
+    """The files whose history is the notice's, relative to the repository.
+
+    (the notice's own path or None if it is outside the repository,
+    [(title, path) of each attachment shown inside the page]).
+    """
+    def rel(path: Path) -> str | None:
+        try:
+            return path.resolve().relative_to(repo.resolve()).as_posix()
+        except ValueError:
+            return None
+
+    attachments = [(a.title, rel(a.source)) for a in notice.attachments if a.text is not None]
+    return rel(notice.path), [(t, p) for t, p in attachments if p]
+
+
+@dataclass
+class _Version:
+    commit: Commit
+    path: str
+    values: dict
+    body: str
+    disclosure: str
+
+    @property
+    def listed(self) -> bool:
+        return self.disclosure in LISTED
+
+
+def _revisions(notice: Notice, history: History, root: Path) -> list[PublicRevision]:
+    """The notice's public revisions, newest first (see the module's rules)."""
+    path, attachments = tracked_files(notice, history.repo)
+    if path is None:
+        return []
+    now_full = disclosure_of(notice.disclosure) == "主动公开"
+    out: list[PublicRevision] = []
+    last_public: _Version | None = None      # the version the next one is compared with
+    previous: _Version | None = None         # the version just before, listed or not
+    for commit in history.revisions([path] + [p for _, p in attachments]):
+        blob, at = history.state(path, commit)
+        if blob is None:
+            last_public = previous = None      # deleted: a later file of this name starts anew
+            continue
+        parsed = read_fields(history.text(path, commit) or "", at)
+        version = _Version(commit, at, parsed.values, parsed.body.strip("\n"),
+                           disclosure_of(parsed.values.get("disclosure")))
+        renamed = previous is not None and previous.path != at
+        if renamed and not (previous.listed and version.listed):
+            last_public = None                 # a rename across a disclosure boundary is not followed
+        previous = version
+        if not version.listed:
+            continue
+        if last_public is None:
+            out.append(_revision(commit, FIRST))
+        else:
+            out.append(_compare(last_public, version, now_full, attachments, history))
+        last_public = version
+    return list(reversed(out))
+
+
+def _revision(commit: Commit, kind: str, **parts) -> PublicRevision:
+    return PublicRevision(commit.sha, commit.short, commit.date, commit.author, commit.subject, kind,
+                          index=commit.index, **parts)
+
+
+def _visible(key: str, version: _Version) -> bool:
+    f = BY_KEY.get(key)
+    return f is not None and (version.disclosure == "主动公开" or f.on_request)
+
+
+def _compare(old: _Version, new: _Version, now_full: bool, attachments, history: History) -> PublicRevision:
+    validity = new.values.get("validity")
+    kind = validity if validity in ("废止", "失效") and old.values.get("validity") != validity else "修改"
+    changes = []
+    for f in FIELDS:
+        if not (_visible(f.key, old) and _visible(f.key, new)) or (not now_full and not f.on_request):
+            continue
+        a = display(f.key, old.values.get(f.key)) if f.key in old.values else None
+        b = display(f.key, new.values.get(f.key)) if f.key in new.values else None
+        if a != b:
+            changes.append(FieldChange(f.key, f.label, a, b))
+    body, parts, note = None, [], None
+    if now_full and old.disclosure == new.disclosure == "主动公开":
+        hunks = text_diff(old.body, new.body)
+        body = tuple(hunks) if changed(hunks) else ()
+        for title, p in attachments:
+            a = history.text(p, old.commit) or ""
+            b = history.text(p, new.commit) or ""
+            if a != b:
+                parts.append((title, tuple(text_diff(a.strip("\n"), b.strip("\n")))))
+    else:
+        note = "本文件正文不公开，不显示正文的改动。" if not now_full else "此前的版本未公开正文，不显示正文的改动。"
+    return _revision(new.commit, kind, fields=tuple(changes), body=body, attachments=tuple(parts), note=note)
