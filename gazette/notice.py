@@ -38,6 +38,8 @@ EXECUTABLE = frozenset({
     ".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".svgz", ".js", ".mjs",
     ".xml", ".xsl", ".xslt", ".swf", ".hta", ".php", ".css", ".wasm",
 })
+# Markdown under another name: MkDocs would make a page of it.
+MARKDOWN = frozenset({".md", ".markdown", ".mdown", ".mkdn", ".mkd", ".mdwn", ".mdtxt", ".mdtext"})
 MAX_DEPTH = 6          # front-matter is at most a list of mappings of lists
 
 
@@ -323,13 +325,16 @@ def read_fields(text: str, rel: str) -> Fields:
     normalizing is the same for both.
     """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    for number, line in enumerate(text.split("\n"), 1):
-        bad = control_char(line)
-        if bad:
-            return Fields({}, {}, "", 0, [Problem(
-                rel, number, "file",
-                f"contains the invisible control character {bad}; delete it (retype the line if need be)",
-            )])
+    controls = [
+        Problem(rel, number, "file", f"contains the invisible control character {bad}; delete it (retype the line if need be)")
+        for number, bad in ((i, control_char(line)) for i, line in enumerate(text.split("\n"), 1)) if bad
+    ]
+    parsed = _read_fields(text, rel)
+    parsed.problems[:0] = controls
+    return parsed
+
+
+def _read_fields(text: str, rel: str) -> Fields:
     parts = _split(text)
     if parts is None:
         return Fields({}, {}, text, 1, [Problem(
@@ -368,12 +373,14 @@ def read_fields(text: str, rel: str) -> Fields:
     values: dict[str, Any] = {}
     lines: dict[str, int] = {}
     raw_number = None
+    seen: set[int] = set()       # every node once: an alias repeats a node
     for key_node, value_node in root_node.value:
         line = r.line(key_node)
-        why = r.plain(key_node) or r.plain(value_node)
+        why = r.plain(key_node, seen=seen) or r.plain(value_node, seen=seen)
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
         if why:
             r.problem(line, str(key), f"the value {why}")
+            lines.setdefault(str(key), line)
             continue
         key = r.value(key_node)
         if not isinstance(key, str) or key not in BY_KEY:
@@ -517,6 +524,9 @@ def _attachments(rel: str, v: dict, lines: dict, path: Path, problems: list[Prob
             continue
         if not target.is_file():
             problems.append(Problem(rel, line, name, f"file {file} does not exist in {path.stem}/"))
+            continue
+        if target.suffix.lower() in MARKDOWN and target.suffix != ".md":
+            problems.append(Problem(rel, line, name, f"{file}: a text attachment must end in .md (lower case); rename it"))
             continue
         if target.suffix.lower() in EXECUTABLE:
             problems.append(Problem(rel, line, name, f"{file} is a {target.suffix} file, which a browser would run as part of the site; publish it as PDF or as a .md attachment"))
