@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site serve check test benchmark clean
+.PHONY: site serve check test benchmark golden clean
 
 site: $(VENV)/.site-deps node_modules/.installed
 	$(BIN)/python build.py build
@@ -19,6 +19,10 @@ check: $(VENV)/.site-deps
 
 test: $(VENV)/.test-deps node_modules/.installed /usr/bin/chromium
 	$(BIN)/python -m pytest -q tests
+
+# Rebuild the committed golden sample site (tests/golden/basic) after an intended change.
+golden: $(VENV)/.site-deps node_modules/.installed
+	$(BIN)/python tests/golden.py --update
 
 benchmark: $(VENV)/.test-deps node_modules/.installed /usr/bin/chromium
 	$(BIN)/python benchmarks/build.py

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
 from pathlib import Path
 
 from . import paths
@@ -122,7 +123,9 @@ def verify(site_dir: Path, tree: dict[str, str] | None = None) -> tuple[list[str
             if expected.get(rel) != digest:
                 problems.append(f"inconsistent: {rel} (the manifest's notice entry and file list disagree)")
         if tree is not None:
+            # Source paths start at the notices folder's parent; the tree's at the repository.
+            prefix = posixpath.dirname(manifest.get("notices_dir") or "notices")
             for source in notice.get("sources", []):
-                if tree.get(source["path"]) != source["git_blob"]:
+                if tree.get(posixpath.join(prefix, source["path"])) != source["git_blob"]:
                     problems.append(f"source differs from commit {manifest.get('commit')}: {source['path']}")
     return problems, manifest

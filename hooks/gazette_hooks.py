@@ -56,7 +56,9 @@ def on_config(config):
     config_dir = Path(config.config_file_path).resolve().parent
     notices_dir = _state.notices_dir = config_dir / config.extra.get("notices_dir", "notices")
     try:
-        corpus = load_corpus(notices_dir, root=config_dir)
+        # Paths are shown from the notices folder's parent (notices/2020/x.md)
+        # wherever it lies, so no output depends on where the build ran.
+        corpus = load_corpus(notices_dir, root=notices_dir.parent)
     except CorpusError as e:
         raise PluginError(e.report()) from None
     history = read_history(notices_dir)

@@ -1,0 +1,1 @@
+__gz.meta(0,{"alphabet":"!#$%&'()*+,-./0123456789:;=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~","count":4,"docIssuers":"##$!$#!#!","docYears":"##!!","issuers":["三亚市人民政府","三亚市民政局","三亚市财政局"],"shards":1,"yearBase":2019,"years":[2020,2019]});
