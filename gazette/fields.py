@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 DISCLOSURES = ("主动公开", "依申请公开", "不予公开")
 VALIDITIES = ("有效", "失效", "废止")
+CATEGORIES = ("规章", "规范性文件", "其他文件")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ FIELDS: tuple[Field, ...] = (
     Field("printed_by", "印发机关", "text", on_request=False),
     Field("printed_on", "印发日期", "date", on_request=False),
     Field("errata", "勘误", "errata", on_request=False),
+    Field("category", "文件类别", "choice", choices=CATEGORIES, default="其他文件"),
 )
 
 BY_KEY = {f.key: f for f in FIELDS}

@@ -85,6 +85,7 @@ class Notice:
     printed_by: str | None = None
     printed_on: dt.date | None = None
     errata: list[Erratum] = field(default_factory=list)
+    category: str = "其他文件"
     lines: dict[str, int] = field(default_factory=dict)  # field -> line in file
 
     @property
@@ -454,6 +455,7 @@ def read_notice(path: Path, root: Path) -> tuple[Notice | None, list[Problem]]:
         printed_by=v.get("printed_by"),
         printed_on=v.get("printed_on"),
         errata=[Erratum(**e) for e in v.get("errata") or []],
+        category=v.get("category") or BY_KEY["category"].default,
         lines={**lines, "body": parsed.body_line},
     )
     return notice, []

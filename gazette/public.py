@@ -101,6 +101,7 @@ class PublicNotice:
     printed_by: str | None = None
     printed_on: dt.date | None = None
     errata: tuple[Any, ...] = ()
+    category: str = "其他文件"
     sources: tuple[tuple[str, Path], ...] = ()    # (shown path, file) the published text comes from
     revisions: tuple[PublicRevision, ...] | None = None   # newest first; None: no history
     superseded_by: tuple[DocNumber, ...] = ()     # listed notices that replace this one
@@ -184,6 +185,7 @@ def _view(n: Notice, root: Path, revisions, superseded_by) -> PublicNotice:
         supersedes=tuple(n.supersedes), attachments=attachments,
         contact=shown("contact", n.contact), printed_by=shown("printed_by", n.printed_by),
         printed_on=shown("printed_on", n.printed_on), errata=tuple(n.errata) if full else (),
+        category=n.category,
         sources=sources, revisions=revisions, superseded_by=superseded_by,
     )
 

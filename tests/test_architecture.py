@@ -84,3 +84,19 @@ def test_no_output_spells_an_address():
                 assert not (value.endswith((".md", ".html", ".js", ".json")) and "/" in value and " " not in value), (
                     f"gazette/{module}.py line {node.lineno} spells the address {value!r}; put it in gazette/paths.py"
                 )
+
+
+def test_every_field_is_documented_and_every_documented_field_exists():
+    """The field table and NOTICE-FORMAT.md's table name the same keys and labels."""
+    import re
+
+    from gazette.fields import FIELDS
+
+    text = (GAZETTE.parent / "NOTICE-FORMAT.md").read_text(encoding="utf-8")
+    table = text[text.index("## Fields"):text.index("## Document numbers")]
+    documented = {}
+    for row in re.findall(r"^\| (`.+?`) \| (.+?) \|", table, re.M):
+        keys = re.findall(r"`(\w+)`", row[0])
+        labels = [label.strip() for label in row[1].split(",")]
+        documented.update(zip(keys, labels))
+    assert documented == {f.key: f.label for f in FIELDS}
