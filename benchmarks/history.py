@@ -29,7 +29,7 @@ from synthetic import make_corpus  # noqa: E402
 
 from gazette.corpus import load_corpus  # noqa: E402
 from gazette.history import read_history  # noqa: E402
-from gazette.revisions import notice_revisions  # noqa: E402
+from gazette.public import publish  # noqa: E402
 
 
 def _blob(data: bytes) -> bytes:
@@ -84,10 +84,10 @@ def measure(label: str, notices: Path, root: Path) -> tuple[int, int, float, flo
     read = time.perf_counter() - start
     assert history is not None, "no history"
     start = time.perf_counter()
-    revisions = {n.rel: notice_revisions(n, history) for n in corpus.listed}
+    publication = publish(corpus, history)
     diffs = time.perf_counter() - start
     history.close()
-    count = sum(len(r) for r in revisions.values())
+    count = sum(len(n.revisions or ()) for n in publication.notices)
     print(f"| {label} | {len(corpus.notices)} | {len(history.commits)} | {count} | {read:.2f} s | {diffs:.2f} s |")
     return len(corpus.notices), count, read, diffs
 

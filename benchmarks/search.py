@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import make_corpus  # noqa: E402
 
 from gazette.corpus import load_corpus  # noqa: E402
+from gazette.public import publish  # noqa: E402
 
 QUERIES = [
     "自来水价格", "脱贫攻坚", "留守儿童", "人民政府", "救助管理站", "水", "124号",
@@ -95,8 +96,8 @@ def measure(n: int, work: Path) -> dict:
     notices = make_corpus(work / f"c{n}", n)
     site = work / f"site{n}"
     build_seconds = _build(notices, site)
-    corpus = load_corpus(notices, root=work)
-    sample = next(x for x in corpus.listed if x.is_public and x.doc_number)
+    publication = publish(load_corpus(notices, root=work), None)
+    sample = next(x for x in publication.notices if x.full_text and x.doc_number)
     number = sample.doc_number
     fill = {"number": str(number), "number_variant": f"{number.prefix}{number.year}年{number.serial}号"}
     queries = [q.format(**fill) for q in QUERIES]
