@@ -47,6 +47,7 @@ MAX_DEPTH = 6          # front-matter is at most a list of mappings of lists
 class Attachment:
     title: str
     file: str | None = None          # as written (see attachment_path)
+    name: str | None = None          # the file's path inside the notice's own folder
     omitted: bool = False            # 附件略: published elsewhere
     text: str | None = None          # Markdown text of a .md attachment
     source: Path | None = None       # absolute path of the attachment file
@@ -546,7 +547,8 @@ def _attachments(rel: str, v: dict, lines: dict, path: Path, problems: list[Prob
                 problems.append(Problem(rel, line, name, f"{file} line {where} contains the invisible control character {bad}; delete it"))
                 continue
             text = text.strip("\n")
-        out.append(Attachment(title=att["title"], file=file, text=text, source=target))
+        name = target.relative_to(path.parent / path.stem).as_posix()
+        out.append(Attachment(title=att["title"], file=file, name=name, text=text, source=target))
     return out
 
 

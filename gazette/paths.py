@@ -27,12 +27,9 @@ def notice_page(year: int, slug: str) -> str:
     return f"notices/{year}/{slug}.md"
 
 
-def attachment_file(year: int, slug: str, file: str) -> str:
-    """Where an attachment file is published (file as written in front-matter)."""
-    parts = [p for p in file.split("/") if p]
-    if parts and parts[0] == slug:
-        parts = parts[1:]
-    return posixpath.join("files", str(year), slug, *parts)
+def attachment_file(year: int, slug: str, name: str) -> str:
+    """Where an attachment file is published (name: its path inside the notice's folder)."""
+    return posixpath.join("files", str(year), slug, name)
 
 
 def index_page(kind: str, slug: str) -> str:

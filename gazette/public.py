@@ -167,7 +167,7 @@ def _view(n: Notice, root: Path, revisions, superseded_by) -> PublicNotice:
         attachments = tuple(
             PublicAttachment(
                 title=a.title, omitted=a.omitted, text=a.text,
-                file=paths.attachment_file(n.year, n.slug, a.file) if a.source and a.text is None else None,
+                file=paths.attachment_file(n.year, n.slug, a.name) if a.source and a.text is None else None,
                 source=a.source if a.text is None else None,
             )
             for a in n.attachments
