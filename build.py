@@ -24,7 +24,6 @@ import logging
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -71,48 +70,48 @@ def _reproducible_dates() -> None:
 
 
 def cmd_build(args) -> int:
+    from contextlib import ExitStack
+
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
+
+    from gazette import sitedir
 
     load_corpus(_notices_dir(args), root=Path.cwd())   # fail early, with every problem
     _reproducible_dates()
     site_dir = Path(args.site_dir).resolve() if args.site_dir else ROOT / "site"
-    try:
-        site_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
-    except OSError as e:
-        raise Failure(f"cannot write the site next to {site_dir}: {e.strerror}") from None
-    try:
-        build(_mkdocs_config(args, staging))
-    except (MkDocsException, OSError) as e:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise Failure(f"the site could not be built: {e}; {site_dir.name}/ was left as it was") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _swap(staging, site_dir)
+    with ExitStack() as held:
+        try:
+            site_dir.parent.mkdir(parents=True, exist_ok=True)
+            # One build at a time; the second says so and waits.
+            held.enter_context(sitedir.locked(site_dir, waiting=lambda: sitedir.say_waiting(site_dir)))
+            sitedir.remove_leftovers(site_dir)        # of builds that were killed
+            staging = sitedir.staging_folder(site_dir)
+        except OSError as e:
+            raise Failure(f"cannot write the site next to {site_dir}: {e.strerror}") from None
+        try:
+            build(_mkdocs_config(args, staging))
+        except (MkDocsException, OSError) as e:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise Failure(f"the site could not be built: {e}; {site_dir.name}/ was left as it was") from None
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _swap(staging, site_dir)
     print(f"Site built in {site_dir}")
     return 0
 
 
 def _swap(new: Path, site_dir: Path) -> None:
-    """Put the new build in place of the old one; the old one goes last."""
-    old = None
-    if site_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.old-", dir=site_dir.parent))
-        old.rmdir()
-        site_dir.rename(old)
-    new.rename(site_dir)
-    new_mode = 0o755 & ~_umask()
-    site_dir.chmod(new_mode)   # mkdtemp makes a private folder; a site is for reading
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    """Put the new build in place of the old one, atomically (see gazette/sitedir.py)."""
+    from gazette import sitedir
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    try:
+        sitedir.swap(new, site_dir)
+    except OSError as e:
+        shutil.rmtree(new, ignore_errors=True)
+        raise Failure(f"the new site could not be put in place of {site_dir}: {e.strerror}; "
+                      f"{site_dir.name}/ was left as it was") from None
 
 
 def cmd_diff(args) -> int:
@@ -124,14 +123,14 @@ def cmd_diff(args) -> int:
     corpus = load_corpus(notices_dir, root=Path.cwd())
     notice = corpus.find(args.notice)
     if notice is None:
-        raise Failure(f"no notice has the file or document number {args.notice}")
+        raise Failure(f"no notice has the file or document number {diff.terminal_safe(args.notice)}")
     history = read_history(notices_dir)
     if history is None:
         raise Failure("there is no git history here (not a git checkout, or a shallow clone)")
     repo = history.repo.resolve()
     path, attachments = tracked_files(notice, repo)
     if path is None:
-        raise Failure(f"{notice.rel} is outside the git repository {repo}")
+        raise Failure(diff.terminal_safe(f"{notice.rel} is outside the git repository {repo}"))
     paths = [path] + [p for _, p in attachments]
     labels = {}
 
@@ -144,7 +143,7 @@ def cmd_diff(args) -> int:
     if args.rev1 is None:
         commits = history.revisions(paths)
         if len(commits) < 2:
-            print(f"{notice.rel} has one revision only (its original publication); nothing to compare.")
+            print(diff.terminal_safe(f"{notice.rel} has one revision only (its original publication); nothing to compare."))
             return 0
         old_rev, new_rev = commits[-2].sha, commits[-1].sha
         labels = {c.sha: f"{c.short} {c.date:%Y-%m-%d %H:%M} {c.author}: {c.subject}" for c in commits[-2:]}
@@ -152,16 +151,19 @@ def cmd_diff(args) -> int:
         old_rev, new_rev = args.rev1, args.rev2
         for rev in (old_rev, new_rev):
             if rev is not None and _git(repo, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}") is None:
-                raise Failure(f"{rev} is not a revision in this repository")
+                raise Failure(f"{diff.terminal_safe(rev)} is not a revision in this repository")
     history.close()
 
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     old = diff.parse_version(at(old_rev, path))
     new = diff.parse_version(at(new_rev, path))
     number = f" ({notice.doc_number})" if notice.doc_number else ""
-    lines = [f"{notice.rel}{number}",
-             f"from {labels.get(old_rev, old_rev)}",
-             f"to   {labels.get(new_rev, new_rev or 'the file as it is now')}", ""]
+    # Every line goes through diff.terminal_safe: a notice, a file name, an
+    # author or a commit subject may hold control characters.
+    safe = diff.terminal_safe
+    lines = [safe(f"{notice.rel}{number}"),
+             safe(f"from {labels.get(old_rev, old_rev)}"),
+             safe(f"to   {labels.get(new_rev, new_rev or 'the file as it is now')}"), ""]
     fields = diff.field_changes(old, new)
     lines += diff.terminal_fields(fields, color) or ["(no field changed)"]
     body = diff.text_diff(old.body, new.body)
@@ -169,41 +171,77 @@ def cmd_diff(args) -> int:
     for title, file in attachments:
         before, after = at(old_rev, file) or "", at(new_rev, file) or ""
         if before != after:
-            lines += ["", f"附件：{title}"] + diff.terminal_text(diff.text_diff(before.strip(), after.strip()), color)
+            lines += ["", safe(f"附件：{title}")] + diff.terminal_text(diff.text_diff(before.strip(), after.strip()), color)
     print("\n".join(lines))
     return 0
 
 
 def cmd_verify(args) -> int:
-    from gazette.history import tree_blobs
-    from gazette.manifest import ManifestError, verify
+    from gazette.manifest import ManifestError
+    from gazette.provenance import find_repo, prove
 
     site_dir = Path(args.site)
+    # The repository at hand: the one holding this build.py, else the current folder's.
+    repo = None if args.no_rebuild else find_repo(ROOT, Path.cwd())
     try:
-        problems, manifest = verify(site_dir)
+        verdict = prove(site_dir, repo, rebuild=not args.no_rebuild, python=sys.executable)
     except ManifestError as e:
         raise Failure(str(e)) from None
-    commit = manifest.get("commit")
-    if commit and not problems:
-        tree = tree_blobs(ROOT, commit)
-        if tree is not None:
-            problems, _ = verify(site_dir, tree)
-    if problems:
-        for line in problems:
-            print(line)
-        print(f"{site_dir} does not match its manifest: {len(problems)} problem(s).", file=sys.stderr)
-        return 1
-    built = f", built from commit {commit}" if commit else ", built outside git"
-    print(f"{site_dir} verified: {len(manifest['files'])} files match manifest.json{built}.")
-    return 0
+    for line in verdict.problems:
+        print(line)
+    print(verdict.message, file=sys.stdout if verdict.ok else sys.stderr)
+    return 0 if verdict.ok else 1
+
+
+def _serve_address(addr: str) -> tuple[str, int]:
+    """HOST:PORT as MkDocs reads it, checked by binding it now: a busy or
+    wrong address is one plain line, not a traceback from inside MkDocs."""
+    import ipaddress
+    import socket
+
+    host, _, port_text = addr.rpartition(":")
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        if host != "localhost":
+            host = str(ipaddress.ip_address(host))
+        port = int(port_text)
+        if not 0 < port < 65536:
+            raise ValueError
+    except ValueError:
+        raise Failure(f"cannot serve on {addr}: not a valid address, expected HOST:PORT") from None
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as MkDocs' server does
+            probe.bind((host, port))
+    except OSError as e:
+        raise Failure(f"cannot serve on {addr}: {_bind_problem(e)}") from None
+    return host, port
+
+
+def _bind_problem(e: OSError) -> str:
+    import errno
+
+    return {
+        errno.EADDRINUSE: "the port is already in use",
+        errno.EADDRNOTAVAIL: "that address is not one of this computer's",
+        errno.EACCES: "permission denied (ports below 1024 need administrator rights)",
+    }.get(e.errno, e.strerror or str(e))
 
 
 def cmd_serve(args) -> int:
     from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
 
+    _serve_address(args.addr)
     load_corpus(_notices_dir(args), root=Path.cwd())
     print(f"Preview at http://{args.addr}/ (rebuilt whenever a notice is saved); press Ctrl+C to stop.")
-    serve(config_file=str(ROOT / "mkdocs.yml"), dev_addr=args.addr, livereload=True)
+    try:
+        serve(config_file=str(ROOT / "mkdocs.yml"), dev_addr=args.addr, livereload=True)
+    except OSError as e:      # taken in the moment between the check and MkDocs
+        raise Failure(f"cannot serve on {args.addr}: {_bind_problem(e)}") from None
+    except MkDocsException as e:
+        raise Failure(f"the preview could not be built: {e}") from None
     return 0
 
 
@@ -221,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("rev2", nargs="?", help="newer revision (default: the file as it is now)")
     v = sub.add_parser("verify", help="check a built site against its manifest.json")
     v.add_argument("site", nargs="?", default=str(ROOT / "site"), help="the built site (default: site/)")
+    v.add_argument("--no-rebuild", action="store_true",
+                   help="only check the files against manifest.json; do not rebuild the commit to compare")
     s = sub.add_parser("serve", help="preview the site while editing")
     s.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
     args = parser.parse_args(argv)

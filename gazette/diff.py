@@ -11,6 +11,8 @@ the site, [-…-]/{+…+} or strike-through/underline escapes in a terminal.
 from __future__ import annotations
 
 import html
+import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -115,7 +117,7 @@ def text_diff(old: str, new: str) -> list[Segments]:
                 elif y is None:
                     hunks.append([("-", x)])
                 else:
-                    hunks.append(_chars(x, y))
+                    hunks.append(_paragraph(x, y))
         elif op == "delete":
             hunks += [[("-", p)] for p in a[i1:i2]]
         elif op == "insert":
@@ -123,16 +125,99 @@ def text_diff(old: str, new: str) -> list[Segments]:
     return [h for h in hunks if h != [("=", "")]]
 
 
-def _chars(x: str, y: str) -> Segments:
+# A paragraph can be a whole law in one line.  Comparing two such paragraphs
+# character by character costs time growing with the product of their
+# lengths (a minute for 300,000 characters), so changed paragraphs are
+# compared sentence by sentence first, then character by character only
+# inside the sentences that changed.  Changed stretches too long to compare
+# (the product of their lengths over LONG², e.g. both over LONG characters)
+# are shown as one deletion and one insertion.
+_SENTENCE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;\n]+[”’」』）)》\"']*|$)")
+LONG = 5000
+
+
+def sentences(text: str) -> list[str]:
+    """The text cut after 。！？；!?; and newlines, each piece keeping its delimiter
+    (and a closing quote or bracket after it); "".join() gives the text back."""
+    return [s for s in _SENTENCE.findall(text) if s]
+
+
+def _paragraph(x: str, y: str) -> Segments:
+    if x == y:
+        return [("=", x)]
+    a, b = sentences(x), sentences(y)
     segments: Segments = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, x, y, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
-            segments.append(("=", x[i1:i2]))
+            segments.append(("=", "".join(a[i1:i2])))
+        elif op == "delete":
+            segments.append(("-", "".join(a[i1:i2])))
+        elif op == "insert":
+            segments.append(("+", "".join(b[j1:j2])))
+        else:
+            segments += _changed_sentences(a[i1:i2], b[j1:j2])
+    return _tidy(segments)
+
+
+def _changed_sentences(olds: list[str], news: list[str]) -> Segments:
+    x, y = "".join(olds), "".join(news)
+    if len(x) * len(y) <= LONG * LONG:
+        return _chars(x, y)
+    if len(olds) > 1 and len(olds) == len(news):
+        # As many sentences on each side: most likely each one edited.
+        out: Segments = []
+        for s, t in zip(olds, news):
+            out += _changed_sentences([s], [t])
+        return out
+    return [("-", x), ("+", y)]
+
+
+def _chars(x: str, y: str) -> Segments:
+    # What both share at the start and the end needs no comparing (and
+    # repetitive text, a row of dashes, is slow to compare).
+    head = len(os.path.commonprefix([x, y]))
+    tail = len(os.path.commonprefix([x[head:][::-1], y[head:][::-1]]))
+    segments: Segments = [("=", x[:head])]
+    mid_x, mid_y = x[head:len(x) - tail], y[head:len(y) - tail]
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, mid_x, mid_y, autojunk=False).get_opcodes():
+        if op == "equal":
+            segments.append(("=", mid_x[i1:i2]))
         if op in ("delete", "replace"):
-            segments.append(("-", x[i1:i2]))
+            segments.append(("-", mid_x[i1:i2]))
         if op in ("insert", "replace"):
-            segments.append(("+", y[j1:j2]))
+            segments.append(("+", mid_y[j1:j2]))
+    segments.append(("=", x[len(x) - tail:]))
     return segments
+
+
+def _tidy(segments: Segments) -> Segments:
+    """Join neighbouring pieces: one "=" per unchanged stretch, and one "-" then
+    one "+" per changed stretch, as a single character comparison gives."""
+    out: Segments = []
+    gone: list[str] = []
+    come: list[str] = []
+
+    def flush() -> None:
+        if gone:
+            out.append(("-", "".join(gone)))
+        if come:
+            out.append(("+", "".join(come)))
+        gone.clear()
+        come.clear()
+
+    for op, text in segments:
+        if not text:
+            continue
+        if op == "=":
+            flush()
+            if out and out[-1][0] == "=":
+                out[-1] = ("=", out[-1][1] + text)
+            else:
+                out.append(("=", text))
+        else:
+            (gone if op == "-" else come).append(text)
+    flush()
+    return out
 
 
 def changed(hunks: list[Segments]) -> bool:
@@ -156,11 +241,26 @@ class _Style:
 
 _RED, _GREEN, _STRIKE, _UNDER, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[9m", "\x1b[4m", "\x1b[0m"
 
+# What a terminal would act on rather than show: C0 controls but the tab,
+# DEL and C1 controls (ESC starts colour, cursor and title sequences, and a
+# notice or a commit message could carry them), line and paragraph
+# separators, and the bidirectional controls that make text read in an
+# order other than the one it is stored in.
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text that is safe to write to a terminal: every control character is
+    shown escaped, ESC as \\x1b, U+202E as \\u202e.  Every terminal output
+    goes through this; only the colour escapes we add ourselves are raw."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+
+
 HTML = _Style(html.escape, lambda t: f"<del>{t}</del>", lambda t: f"<ins>{t}</ins>",
               lambda n: f'<p class="diff-skip">（省略未改动的{n}段）</p>', empty_is_absent=True)
-COLOR = _Style(str, lambda t: f"{_RED}{_STRIKE}{t}{_RESET}", lambda t: f"{_GREEN}{_UNDER}{t}{_RESET}",
+COLOR = _Style(terminal_safe, lambda t: f"{_RED}{_STRIKE}{t}{_RESET}", lambda t: f"{_GREEN}{_UNDER}{t}{_RESET}",
                lambda n: f"  （省略未改动的{n}段）")
-PLAIN = _Style(str, lambda t: f"[-{t}-]", lambda t: f"{{+{t}+}}", lambda n: f"  （省略未改动的{n}段）",
+PLAIN = _Style(terminal_safe, lambda t: f"[-{t}-]", lambda t: f"{{+{t}+}}", lambda n: f"  （省略未改动的{n}段）",
                mark_fields=False)
 
 

@@ -16,6 +16,10 @@ GAZETTE = Path(__file__).resolve().parent.parent / "gazette"
 
 RAW = {"notice", "corpus", "history"}                 # what only the view may read
 INPUT = RAW | {"fields", "docnumber", "problems", "addresses", "diff", "public", "__init__"}
+# Tools around a build that publish nothing themselves: replacing site/
+# atomically, and proving a built site against a rebuild of its commit.
+TOOLS = {"sitedir", "provenance"}
+INPUT |= TOOLS
 OUTPUTS = sorted(p.stem for p in GAZETTE.glob("*.py") if p.stem not in INPUT)
 DISCLOSURES = {"主动公开", "依申请公开", "不予公开"}
 

@@ -1,0 +1,177 @@
+"""Putting a new build in place of site/ so that site/ is always a whole site.
+
+A build writes into a staging folder beside the site (`.site.new-*`).  When
+it has succeeded, the staging folder and site/ are exchanged in one atomic
+step (Linux renameat2 with RENAME_EXCHANGE): a reader, a web server or a sync
+job looking at site/ sees either the whole old site or the whole new one,
+never a moment without one.  The old site, now under the staging name, is
+renamed `.site.old-*` and deleted.  Where the filesystem cannot exchange, the
+old site is moved aside and the new one moved in: two renames, with a gap
+of microseconds between them.
+
+Only one build at a time may do this: a lock file beside the site
+(`.site.lock`) is held for the whole build.  A second build says that it is
+waiting and waits.  Folders left behind by a killed build are removed by the
+next build, once it holds the lock.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def new_prefix(site_dir: Path) -> str:
+    return f".{Path(site_dir).name}.new-"
+
+
+def old_prefix(site_dir: Path) -> str:
+    return f".{Path(site_dir).name}.old-"
+
+
+def lock_path(site_dir: Path) -> Path:
+    site_dir = Path(site_dir)
+    return site_dir.parent / f".{site_dir.name}.lock"
+
+
+@contextmanager
+def locked(site_dir: Path, waiting=None) -> Iterator[None]:
+    """Hold the site's lock; waiting(), if given, is called once before blocking.
+
+    The lock file is removed when the lock is released, so a finished build
+    leaves nothing behind.  That is safe because a build that obtains the
+    lock checks that the file it locked is still the one at that path, and
+    starts again if the holder removed it meanwhile.
+    """
+    path = lock_path(site_dir)
+    told = False
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if waiting is not None and not told:
+                    waiting()
+                    told = True
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                current = os.stat(path)
+            except FileNotFoundError:
+                current = None
+            mine = os.fstat(fd)
+            if current is None or (current.st_dev, current.st_ino) != (mine.st_dev, mine.st_ino):
+                os.close(fd)          # the previous holder removed it: lock the new one
+                continue
+        except BaseException:
+            os.close(fd)
+            raise
+        break
+    try:
+        yield
+    finally:
+        try:
+            os.unlink(path)           # while still holding it, see above
+        except OSError:
+            pass
+        os.close(fd)
+
+
+def remove_leftovers(site_dir: Path) -> list[Path]:
+    """Remove staging folders of builds that were killed; call with the lock held."""
+    site_dir = Path(site_dir)
+    removed = []
+    if not site_dir.parent.is_dir():
+        return removed
+    for entry in site_dir.parent.iterdir():
+        if entry.name.startswith((new_prefix(site_dir), old_prefix(site_dir))):
+            _remove(entry)
+            removed.append(entry)
+    return removed
+
+
+def staging_folder(site_dir: Path) -> Path:
+    site_dir = Path(site_dir)
+    return Path(tempfile.mkdtemp(prefix=new_prefix(site_dir), dir=site_dir.parent))
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or not path.is_dir():
+        try:
+            path.unlink()
+        except OSError:
+            pass
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _libc_renameat2():
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        func = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    func.restype = ctypes.c_int
+    return func
+
+
+_renameat2 = _libc_renameat2()
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths; False if this system or filesystem cannot."""
+    if _renameat2 is None:
+        return False
+    if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def swap(new: Path, site_dir: Path) -> None:
+    """Put the folder `new` in place of site_dir; site_dir is never missing meanwhile."""
+    new, site_dir = Path(new), Path(site_dir)
+    new.chmod(0o755 & ~umask())   # mkdtemp makes a private folder; a site is for reading
+    if not os.path.lexists(site_dir):
+        new.rename(site_dir)
+        return
+    old = Path(tempfile.mkdtemp(prefix=old_prefix(site_dir), dir=site_dir.parent))
+    old.rmdir()
+    if exchange(new, site_dir):
+        try:
+            new.rename(old)        # `new` now holds the previous site
+        except OSError:
+            old = new
+    else:
+        site_dir.rename(old)       # the fallback: a gap between the two renames
+        try:
+            new.rename(site_dir)
+        except OSError:
+            old.rename(site_dir)   # put the previous site back
+            raise
+    _remove(old)
+
+
+def say_waiting(site_dir: Path) -> None:
+    print(f"another build of {site_dir} is running; waiting for it to finish…",
+          file=sys.stderr, flush=True)
