@@ -95,12 +95,12 @@ def disclosure_of(value: object) -> str:
 # Characters that never belong in a notice: C0/C1 controls except tab and
 # newline, and the bidirectional overrides that make text read other than
 # it is stored.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def control_char(text: str) -> str | None:
     """The first forbidden control character in text, as U+XXXX, or None."""
-    m = _CONTROL.search(text)
+    m = CONTROL.search(text)
     return f"U+{ord(m[0]):04X}" if m else None
 
 

@@ -19,6 +19,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .fields import CONTROL
+
 
 @dataclass(frozen=True)
 class Commit:
@@ -154,42 +156,57 @@ def read_history(notices_dir: Path) -> History | None:
     if head is None:
         return None
     scope = notices_dir.relative_to(repo.resolve()).as_posix() or "."
-    out = _git(
-        repo, "-c", "core.quotepath=off", "log", "--first-parent", "-m", "--reverse", "--raw", "-z",
-        "--no-abbrev", "-M", "--format=%x1e%H%x1f%aI%x1f%an%x1f%s%x1f", "--", scope,
-    )
-    if out is None:
+    base = ["-c", "core.quotepath=off", "log", "--first-parent", "-m", "--reverse", "-z"]
+    # Authors and subjects can hold any character but NUL, so they are read
+    # in a pass of their own, NUL-separated; the pass with the changed files
+    # carries only commit ids as its record markers.
+    meta = _git(repo, *base, "--format=%H%x00%aI%x00%an%x00%s", "--", scope)
+    raw = _git(repo, *base, "--raw", "--no-abbrev", "-M", "--format=%x1e%H%x1f", "--", scope)
+    if meta is None or raw is None:
         return None
-    commits, lineages = _parse(out)
+    commits, lineages = _parse(meta, raw, repo)
     return History(repo, commits, lineages, head)
 
 
-def _parse(out: str) -> tuple[list[Commit], dict[str, _Lineage]]:
+def _printable(text: str) -> str:
+    """A subject or author as text: control characters (git allows them) dropped."""
+    return CONTROL.sub("", text)
+
+
+def _parse(meta: str, raw: str, repo: Path) -> tuple[list[Commit], dict[str, _Lineage]]:
+    fields = meta.split("\x00")
+    info = {}
+    for i in range(0, len(fields) - 3, 4):
+        sha = fields[i].strip("\n")
+        info[sha] = (fields[i + 1], fields[i + 2], fields[i + 3])
     commits: list[Commit] = []
     live: dict[str, _Lineage] = {}        # path now -> lineage
-    for record in out.split("\x1e")[1:]:
-        head, _, raw = record.partition("\x1f\x00") if "\x1f\x00" in record else record.rpartition("\x1f")
-        sha, date, author, subject = head.split("\x1f")[:4]
-        commit = Commit(len(commits), sha, sha[:10], dt.datetime.fromisoformat(date), author, subject)
+    for record in raw.split("\x1e")[1:]:
+        sha, _, changes = record.partition("\x1f")
+        if sha not in info:        # not expected: both passes walk the same commits
+            one = (_git(repo, "show", "-s", "-z", "--format=%aI%x00%an%x00%s", sha) or "").split("\x00")
+            info[sha] = tuple((one + ["", "", ""])[:3])
+        date, author, subject = info[sha]
+        commit = Commit(len(commits), sha, sha[:10], dt.datetime.fromisoformat(date), _printable(author), _printable(subject))
         commits.append(commit)
-        fields = raw.strip("\n\x00").split("\x00")
+        parts = changes.strip("\n\x00").split("\x00")
         i = 0
-        while i < len(fields):
-            meta = fields[i].lstrip("\n")
-            if not meta.startswith(":"):
+        while i < len(parts):
+            head = parts[i].lstrip("\n")
+            if not head.startswith(":"):
                 i += 1
                 continue
-            parts = meta[1:].split()
-            new_blob, status = parts[3], parts[4]
+            cols = head[1:].split()
+            new_blob, status = cols[3], cols[4]
             if status[0] in "RC":
-                old_path, new_path = fields[i + 1], fields[i + 2]
+                old_path, new_path = parts[i + 1], parts[i + 2]
                 i += 3
                 lineage = live.pop(old_path, None) if status[0] == "R" else None
                 lineage = lineage or _Lineage()
                 lineage.states.append((commit.index, new_blob, new_path))
                 live[new_path] = lineage
                 continue
-            path = fields[i + 1]
+            path = parts[i + 1]
             i += 2
             if status[0] == "D":
                 lineage = live.pop(path, None)

@@ -143,6 +143,9 @@ def publish(corpus: Corpus, history: History | None, commit: str | None = None) 
     history is None when there is none to trust; commit names what was built.
     """
     listed = [n for n in corpus.notices if disclosure_of(n.disclosure) in LISTED]
+    # The numbers of 不予公开 notices: they never appear, not even where a
+    # public notice names one (supersedes, repealed_by), in any version.
+    hidden = frozenset(n.doc_number for n in corpus.notices if n.doc_number and disclosure_of(n.disclosure) not in LISTED)
     replaced: dict[DocNumber, list[DocNumber]] = {}
     for n in listed:                          # newest first
         for old in n.supersedes:
@@ -150,16 +153,28 @@ def publish(corpus: Corpus, history: History | None, commit: str | None = None) 
                 replaced.setdefault(old, []).append(n.doc_number)
     notices = []
     for n in listed:
-        revisions = None if history is None else tuple(_revisions(n, history, corpus.root))
-        notices.append(_view(n, corpus.root, revisions, tuple(replaced.get(n.doc_number, ())) if n.doc_number else ()))
+        revisions = None if history is None else tuple(_revisions(n, history, hidden))
+        later = tuple(replaced.get(n.doc_number, ())) if n.doc_number else ()
+        notices.append(_view(n, corpus.root, revisions, later, hidden))
     by_number = {n.doc_number: n for n in notices if n.doc_number is not None}
     return Publication(tuple(notices), history is not None, commit or (history.head if history else None), by_number)
 
 
-def _view(n: Notice, root: Path, revisions, superseded_by) -> PublicNotice:
+def _public_value(key: str, value, hidden: frozenset):
+    """A field's value without the numbers of 不予公开 notices."""
+    kind = BY_KEY[key].kind if key in BY_KEY else ""
+    if kind == "number" and value in hidden:
+        return None
+    if kind == "numbers" and isinstance(value, list):
+        return [v for v in value if v not in hidden]
+    return value
+
+
+def _view(n: Notice, root: Path, revisions, superseded_by, hidden: frozenset) -> PublicNotice:
     full = disclosure_of(n.disclosure) == "主动公开"
 
     def shown(key: str, value):
+        value = _public_value(key, value, hidden)
         return value if (full or BY_KEY[key].on_request) else BY_KEY[key].default
 
     attachments, sources = (), ()
@@ -181,8 +196,9 @@ def _view(n: Notice, root: Path, revisions, superseded_by) -> PublicNotice:
         body=n.body if full else None,
         doc_number=n.doc_number, index_no=n.index_no, topics=tuple(n.topics),
         recipients=shown("recipients", n.recipients), cc=shown("cc", n.cc),
-        validity=n.validity, effective=n.effective, repealed_on=n.repealed_on, repealed_by=n.repealed_by,
-        supersedes=tuple(n.supersedes), attachments=attachments,
+        validity=n.validity, effective=n.effective, repealed_on=n.repealed_on,
+        repealed_by=shown("repealed_by", n.repealed_by),
+        supersedes=tuple(shown("supersedes", n.supersedes)), attachments=attachments,
         contact=shown("contact", n.contact), printed_by=shown("printed_by", n.printed_by),
         printed_on=shown("printed_on", n.printed_on), errata=tuple(n.errata) if full else (),
         category=n.category,
@@ -226,7 +242,7 @@ class _Version:
         return self.disclosure in LISTED
 
 
-def _revisions(notice: Notice, history: History, root: Path) -> list[PublicRevision]:
+def _revisions(notice: Notice, history: History, hidden: frozenset) -> list[PublicRevision]:
     """The notice's public revisions, newest first (see the module's rules)."""
     path, attachments = tracked_files(notice, history.repo)
     if path is None:
@@ -235,7 +251,7 @@ def _revisions(notice: Notice, history: History, root: Path) -> list[PublicRevis
     out: list[PublicRevision] = []
     last_public: _Version | None = None      # the version the next one is compared with
     previous: _Version | None = None         # the version just before, listed or not
-    for commit in history.revisions([path] + [p for _, p in attachments]):
+    for commit in _commits(path, attachments, history):
         blob, at = history.state(path, commit)
         if blob is None:
             last_public = previous = None      # deleted: a later file of this name starts anew
@@ -252,9 +268,34 @@ def _revisions(notice: Notice, history: History, root: Path) -> list[PublicRevis
         if last_public is None:
             out.append(_revision(commit, FIRST))
         else:
-            out.append(_compare(last_public, version, now_full, attachments, history))
+            out.append(_compare(last_public, version, now_full, attachments, history, hidden))
         last_public = version
     return list(reversed(out))
+
+
+def _own(attachment_then: str | None, notice_then: str | None) -> bool:
+    """Whether an attachment's file then lay in the notice's own folder then.
+
+    An attachment's history counts only while it belonged to this notice: a
+    file moved in from another notice's folder brings none of its past.
+    """
+    return bool(attachment_then and notice_then) and attachment_then.startswith(notice_then.removesuffix(".md") + "/")
+
+
+def _commits(path: str, attachments, history: History) -> list[Commit]:
+    """The commits that changed the notice, or one of its attachments while it was the notice's."""
+    commits = {c.index: c for c in history.revisions([path])}
+    for _, p in attachments:
+        for c in history.revisions([p]):
+            if _own(history.state(p, c)[1], history.state(path, c)[1]):
+                commits[c.index] = c
+    return [commits[i] for i in sorted(commits)]
+
+
+def _attachment_text(p: str, notice_then: str, commit: Commit, history: History) -> str:
+    blob, then = history.state(p, commit)
+    data = history.read(blob) if _own(then, notice_then) else None
+    return data.decode("utf-8", errors="replace") if data is not None else ""
 
 
 def _revision(commit: Commit, kind: str, **parts) -> PublicRevision:
@@ -267,15 +308,15 @@ def _visible(key: str, version: _Version) -> bool:
     return f is not None and (version.disclosure == "主动公开" or f.on_request)
 
 
-def _compare(old: _Version, new: _Version, now_full: bool, attachments, history: History) -> PublicRevision:
+def _compare(old: _Version, new: _Version, now_full: bool, attachments, history: History, hidden: frozenset) -> PublicRevision:
     validity = new.values.get("validity")
     kind = validity if validity in ("废止", "失效") and old.values.get("validity") != validity else "修改"
     changes = []
     for f in FIELDS:
         if not (_visible(f.key, old) and _visible(f.key, new)) or (not now_full and not f.on_request):
             continue
-        a = display(f.key, old.values.get(f.key)) if f.key in old.values else None
-        b = display(f.key, new.values.get(f.key)) if f.key in new.values else None
+        a = display(f.key, _public_value(f.key, old.values.get(f.key), hidden)) if f.key in old.values else None
+        b = display(f.key, _public_value(f.key, new.values.get(f.key), hidden)) if f.key in new.values else None
         if a != b:
             changes.append(FieldChange(f.key, f.label, a, b))
     body, parts, note = None, [], None
@@ -283,8 +324,8 @@ def _compare(old: _Version, new: _Version, now_full: bool, attachments, history:
         hunks = text_diff(old.body, new.body)
         body = tuple(hunks) if changed(hunks) else ()
         for title, p in attachments:
-            a = history.text(p, old.commit) or ""
-            b = history.text(p, new.commit) or ""
+            a = _attachment_text(p, old.path, old.commit, history)
+            b = _attachment_text(p, new.path, new.commit, history)
             if a != b:
                 parts.append((title, tuple(text_diff(a.strip("\n"), b.strip("\n")))))
     else:

@@ -114,5 +114,7 @@ def on_post_build(config) -> None:
     write_index(publication, site_dir)
     repo = repo_root(notices_dir)
     where = notices_dir.resolve().relative_to(repo.resolve()).as_posix() if repo else None
-    clean = is_clean(notices_dir) if publication.commit else None
+    # Clean means the whole repository: code and templates make the site too,
+    # and verify rebuilds the commit to prove it.
+    clean = is_clean(repo) if publication.commit and repo else None
     write_manifest(site_dir, build_manifest(site_dir, publication, clean, where))
