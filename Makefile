@@ -22,6 +22,7 @@ test: $(VENV)/.test-deps node_modules/.installed /usr/bin/chromium
 
 # Rebuild the committed golden sample site (tests/golden/basic) after an intended change.
 golden: $(VENV)/.site-deps node_modules/.installed
+	$(BIN)/python -m gazette.opendata
 	$(BIN)/python tests/golden.py --update
 
 benchmark: $(VENV)/.test-deps node_modules/.installed /usr/bin/chromium

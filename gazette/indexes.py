@@ -67,9 +67,10 @@ class Site:
     publication: Publication
     groups: dict[str, dict[str, list[PublicNotice]]]   # kind -> key -> notices, newest first
     slugs: dict[str, dict[str, str]]                   # kind -> key -> slug
+    site_url: str | None = None                        # the site's address, if it has one
 
     @classmethod
-    def of(cls, publication: Publication) -> Site:
+    def of(cls, publication: Publication, site_url: str | None = None) -> Site:
         groups, slugs = {}, {}
         for g in GROUPINGS:
             by_key: dict[str, list[PublicNotice]] = defaultdict(list)
@@ -78,7 +79,7 @@ class Site:
                     by_key[key].append(n)
             groups[g.kind] = dict(by_key)
             slugs[g.kind] = g.slug(list(by_key))
-        return cls(publication, groups, slugs)
+        return cls(publication, groups, slugs, site_url or None)
 
     def page_of(self, kind: str, key: str) -> str | None:
         slug = self.slugs.get(kind, {}).get(key)
@@ -86,7 +87,7 @@ class Site:
 
     def pages(self) -> list[Page]:
         """Every generated page: notices, indexes, home and recent changes."""
-        out = [notice_page(n, self.publication, self.page_of) for n in self.publication.notices]
+        out = [notice_page(n, self.publication, self.page_of, self.site_url) for n in self.publication.notices]
         out += [self._home(), self._changes()]
         for g in GROUPINGS:
             out.append(self._overview(g))
@@ -109,8 +110,9 @@ class Site:
 
     def _group_page(self, g: Grouping, key: str, notices: list[PublicNotice]) -> Page:
         src = self.page_of(g.kind, key)
-        html = render("group.html", g=g, heading=g.heading(key), notices=notices, url=link(src))
-        return Page(src, g.heading(key), html)
+        feed = paths.issuer_feed(self.slugs[g.kind][key]) if g.kind == "issuers" else None
+        html = render("group.html", g=g, heading=g.heading(key), notices=notices, feed=feed, url=link(src))
+        return Page(src, g.heading(key), html, feed=feed)
 
     def _home(self) -> Page:
         src = paths.HOME
@@ -120,8 +122,9 @@ class Site:
             "home.html", count=len(self.publication.notices), issuers=len(self.groups["issuers"]),
             first=min(years) if years else None, last=max(years) if years else None,
             browse=browse, changes=paths.CHANGES, latest=self.publication.notices[:10], url=link(src),
+            feed=paths.FEED_ALL, bundle=paths.BUNDLE, data=(paths.DATA_ALL, paths.DATA_CSV, paths.DATA_SCHEMA),
         )
-        return Page(src, "政府文件", html)
+        return Page(src, "政府文件", html, feed=paths.FEED_ALL)
 
     def _changes(self) -> Page:
         """最近更新: the latest additions, corrections and repeals (public revisions only)."""

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from . import paths
 from .public import PublicNotice, Publication
 from .render import Anchors, Page, link, markdown_html, render, token
@@ -26,8 +28,12 @@ class _Section:
     title: str
 
 
-def notice_page(n: PublicNotice, publication: Publication, index_page: Callable[[str, str], str | None]) -> Page:
-    """The page of a listed notice; index_page(kind, key) gives an index page's source or None."""
+def notice_page(n: PublicNotice, publication: Publication, index_page: Callable[[str, str], str | None],
+                site_url: str | None = None) -> Page:
+    """The page of a listed notice; index_page(kind, key) gives an index page's source or None.
+
+    With the site's address, the page carries a QR code of it for print (扫一扫在手机打开).
+    """
     anchors = Anchors()
     body, toc = markdown_html(n.body, anchors) if n.body is not None else ("", [])
     attachment_texts = []
@@ -42,8 +48,16 @@ def notice_page(n: PublicNotice, publication: Publication, index_page: Callable[
     if n.errata:
         toc.append(token(2, "errata", "勘误"))
     toc.append(token(2, "history", "修订记录"))
+    qr = _qr(paths.absolute(site_url, n.page)) if site_url else None
     html = render(
-        "notice.html", n=n, body=body, attachment_texts=attachment_texts,
+        "notice.html", n=n, body=body, attachment_texts=attachment_texts, qr=qr,
         url=link(n.page), find=publication.by_number, index_page=index_page, apply_page=paths.APPLY,
     )
     return Page(n.page, n.title, html, toc)
+
+
+def _qr(url: str) -> Markup:
+    """An SVG QR code of the page's address, drawn here (segno): no network, no image file."""
+    import segno
+
+    return Markup(segno.make(url, error="m").svg_inline(scale=2, border=2, title="扫一扫在手机打开"))

@@ -21,6 +21,12 @@ SEARCH = "search.md"
 MANIFEST = "manifest.json"
 SEARCH_DIR = "search-index"
 SEARCH_META = f"{SEARCH_DIR}/meta.js"
+FEED_ALL = "feeds/all.xml"
+SITEMAP = "sitemap.xml"
+DATA_ALL = "data/notices.json"
+DATA_CSV = "data/notices.csv"
+DATA_SCHEMA = "data/notice.schema.json"
+BUNDLE = "site.zip"
 
 
 def notice_page(year: int, slug: str) -> str:
@@ -38,6 +44,14 @@ def index_page(kind: str, slug: str) -> str:
 
 def overview_page(kind: str) -> str:
     return f"{kind}/index.md"
+
+
+def issuer_feed(slug: str) -> str:
+    return f"feeds/issuers/{slug}.xml"
+
+
+def notice_data(year: int, slug: str) -> str:
+    return f"data/notices/{year}/{slug}.json"
 
 
 def search_shard(k: int) -> str:
@@ -63,3 +77,8 @@ def href(from_src: str, to: str, anchor: str = "") -> str:
     rel = posixpath.relpath(target, posixpath.dirname(from_src) or ".")
     out = quote(rel, safe="/")
     return out + (f"#{quote(anchor, safe='')}" if anchor else "")
+
+
+def absolute(site_url: str, to: str) -> str:
+    """The full address of a page or file, for feeds, sitemaps and QR codes."""
+    return site_url.rstrip("/") + "/" + quote(html_path(to), safe="/")

@@ -64,6 +64,7 @@ class Page:
     title: str
     html: Markup
     toc: list[dict] = field(default_factory=list)   # python-markdown toc tokens
+    feed: str | None = None      # the Atom feed the page advertises (paths.*)
 
 
 class Anchors:

@@ -22,13 +22,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `mkdocs serve` does not put the project on the path
     sys.path.insert(0, str(ROOT))
 
+from gazette import opendata, paths  # noqa: E402
+from gazette.bundle import write_bundle  # noqa: E402
 from gazette.corpus import load_corpus  # noqa: E402
+from gazette.feeds import feeds  # noqa: E402
 from gazette.history import head_commit, is_clean, read_history, repo_root  # noqa: E402
 from gazette.indexes import Site  # noqa: E402
 from gazette.manifest import build_manifest, write_manifest  # noqa: E402
 from gazette.problems import CorpusError  # noqa: E402
 from gazette.public import publish  # noqa: E402
 from gazette.search import write_index  # noqa: E402
+from gazette.sitemap import sitemap  # noqa: E402
 
 # Material's offline plugin puts a CDN copy of the iframe-worker shim on every
 # page unless a local one is listed in extra.polyfills; this is that local
@@ -46,6 +50,7 @@ class _State:
 
     site = None          # gazette.indexes.Site
     pages: dict = {}     # source path -> gazette.render.Page
+    hand_written: list = []   # MkDocs pages from docs/
     notices_dir: Path | None = None
 
 
@@ -67,8 +72,9 @@ def on_config(config):
     finally:
         if history is not None:
             history.close()
-    _state.site = Site.of(publication)
+    _state.site = Site.of(publication, config.site_url)
     _state.pages = {}
+    _state.hand_written = []
     return config
 
 
@@ -101,17 +107,31 @@ def on_files(files: Files, config) -> Files:
 def on_page_content(html: str, page, config, files) -> str:
     ours = _state.pages.get(page.file.src_uri)
     if ours is None:
+        _state.hand_written.append(page)
         return html
     page.title = ours.title
     page.toc = get_toc(ours.toc)
+    if ours.feed:
+        page.meta["gazette_feed"] = paths.href(ours.src, ours.feed)
     return str(ours.html)
 
 
-@event_priority(-1000)   # last: the manifest hashes every file the build wrote
+@event_priority(-1000)   # last: the bundle and the manifest cover every file the build wrote
 def on_post_build(config) -> None:
-    site_dir, notices_dir = Path(config.site_dir), _state.notices_dir
-    publication = _state.site.publication
+    site_dir, notices_dir, site = Path(config.site_dir), _state.notices_dir, _state.site
+    publication = site.publication
     write_index(publication, site_dir)
+    outputs = {**feeds(site, site.site_url, config.site_name), **opendata.files(publication, site.site_url)}
+    for gz in (paths.SITEMAP, paths.SITEMAP + ".gz"):      # MkDocs' own lists every file, dated by the build
+        (site_dir / gz).unlink(missing_ok=True)
+    if site.site_url:
+        hand_written = [p.file.src_uri for p in _state.hand_written]
+        outputs[paths.SITEMAP] = sitemap(site, site.site_url, hand_written)
+    for rel, data in outputs.items():
+        target = site_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    write_bundle(site_dir)
     repo = repo_root(notices_dir)
     where = notices_dir.resolve().relative_to(repo.resolve()).as_posix() if repo else None
     # Clean means the whole repository: code and templates make the site too,

@@ -158,3 +158,23 @@ def page(browser):
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
     yield pg
     context.close()
+
+
+def copy_project(target: Path, notices: Path | None = None) -> Path:
+    """This project's files (tracked and new, not ignored) copied to target, to build with other settings.
+
+    notices replaces the bundled notices/ folder when given; node_modules is
+    linked, not copied.
+    """
+    import shutil
+
+    listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            capture_output=True, check=True).stdout.decode()
+    for rel in filter(None, listed.split("\0")):
+        if (ROOT / rel).is_file() and not rel.startswith(("tests/", "notices/")):
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / rel, target / rel)
+    shutil.copytree(notices or ROOT / "notices", target / "notices")
+    if (ROOT / "node_modules").exists():
+        (target / "node_modules").symlink_to(ROOT / "node_modules")
+    return target

@@ -1,0 +1,174 @@
+"""Open data: every public notice as JSON (all in one file and one per notice) and as CSV.
+
+Made from the Publication, so a 依申请公开 notice carries its metadata only
+and a 不予公开 one is absent.  Every key of a notice comes from the field
+table (fields.FIELDS), so a new field appears here, in the schema and in the
+CSV without a line of its own.  The JSON Schema is generated from the same
+table (schema()) and committed as schemas/notice.schema.json; a test keeps
+the two equal and validates every built file against it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+from . import paths
+from .docnumber import DocNumber
+from .fields import FIELDS
+from .public import PublicNotice, Publication
+
+VERSION = 1
+SCHEMA_ID = "urn:gazette:schema:notice:1"
+
+
+def _plain(value):
+    """A field value as JSON: dates ISO, document numbers normalized."""
+    if isinstance(value, (dt.date, DocNumber)):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _plain(getattr(value, k)) for k in value.__dataclass_fields__}
+    return value
+
+
+def record(n: PublicNotice, site_url: str | None) -> dict:
+    """One notice as open data."""
+    out: dict = {"address": n.url}
+    if site_url:
+        out["url"] = paths.absolute(site_url, n.page)
+    for f in FIELDS:
+        if f.key == "attachments":
+            out["attachments"] = [
+                {"title": a.title, "omitted": a.omitted, "text": a.text, "file": a.file}
+                for a in n.attachments
+            ]
+        elif f.key == "published":
+            out["published"] = n.published_on.isoformat()
+        else:
+            out[f.key] = _plain(getattr(n, f.key))
+    out["superseded_by"] = [str(x) for x in n.superseded_by]
+    out["full_text"] = n.full_text
+    out["body"] = n.body
+    out["revisions"] = None if n.revisions is None else [
+        {"date": r.date.isoformat(), "kind": r.kind, "commit": r.sha, "note": r.subject} for r in n.revisions
+    ]
+    return out
+
+
+def _json(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+CSV_COLUMNS = ["address", *(f.key for f in FIELDS if f.kind not in ("attachments", "errata", "contact"))]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "、".join(_cell(v) for v in value)
+    return str(value)
+
+
+def files(publication: Publication, site_url: str | None) -> dict[str, bytes]:
+    """Every open-data file: {site path: content}."""
+    records = [record(n, site_url) for n in publication.notices]
+    out = {paths.DATA_SCHEMA: _json(schema())}
+    out[paths.DATA_ALL] = _json({
+        "$schema": "notice.schema.json", "version": VERSION, "commit": publication.commit, "notices": records,
+    })
+    for n, r in zip(publication.notices, records):
+        out[paths.notice_data(n.year, n.slug)] = _json(r)
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in records:
+        writer.writerow([_cell(r.get(c)) for c in CSV_COLUMNS])
+    # With a byte-order mark, so that Excel reads the Chinese as UTF-8.
+    out[paths.DATA_CSV] = "\ufeff".encode() + text.getvalue().encode("utf-8")
+    return out
+
+
+# --- the schema ------------------------------------------------------------------
+
+_TEXT = {"type": "string"}
+_DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_NUMBER = {"type": "string", "pattern": "^.+〔\\d{4}〕\\d+号$"}
+
+
+def _kind(f) -> dict:
+    if f.kind == "text":
+        return _TEXT
+    if f.kind == "texts":
+        return {"type": "array", "items": _TEXT}
+    if f.kind == "date":
+        return _DATE
+    if f.kind == "number":
+        return _NUMBER
+    if f.kind == "numbers":
+        return {"type": "array", "items": _NUMBER}
+    if f.kind == "choice":
+        return {"enum": list(f.choices)}
+    if f.kind == "attachments":
+        return {"type": "array", "items": {
+            "type": "object", "additionalProperties": False, "required": ["title", "omitted", "text", "file"],
+            "properties": {"title": _TEXT, "omitted": {"type": "boolean"},
+                           "text": {"type": ["string", "null"], "description": "Markdown of a text attachment"},
+                           "file": {"type": ["string", "null"], "description": "address of a downloadable file"}},
+        }}
+    if f.kind == "contact":
+        return {"type": "object", "properties": {"name": _TEXT, "phone": _TEXT}, "required": ["name"]}
+    if f.kind == "errata":
+        return {"type": "array", "items": {"type": "object", "required": ["date", "note"],
+                                           "properties": {"date": _DATE, "note": _TEXT}}}
+    raise ValueError(f.kind)
+
+
+def schema() -> dict:
+    """The JSON Schema of one notice record (data/notices/<year>/<name>.json)."""
+    props: dict = {
+        "address": {"type": "string", "description": "the notice's page, relative to the site"},
+        "url": {"type": "string", "description": "the page's full address, when the site has one"},
+    }
+    for f in FIELDS:
+        kind = {**_kind(f), "description": f.label}
+        # Lists are empty rather than null; a missing single value is null.
+        nullable = not f.required and f.key != "published" and f.kind not in ("texts", "numbers", "attachments", "errata")
+        props[f.key] = {"anyOf": [kind, {"type": "null"}], "description": f.label} if nullable else kind
+    props["superseded_by"] = {"type": "array", "items": _NUMBER, "description": "被替代: listed notices that replace this one"}
+    props["full_text"] = {"type": "boolean", "description": "true for 主动公开: body and attachments are published"}
+    props["body"] = {"type": ["string", "null"], "description": "Markdown of the body; null unless 主动公开"}
+    props["revisions"] = {
+        "description": "public revisions, newest first; null when the build had no history",
+        "anyOf": [{"type": "null"}, {"type": "array", "items": {
+            "type": "object", "required": ["date", "kind", "commit", "note"],
+            "properties": {"date": {"type": "string", "format": "date-time"}, "kind": _TEXT,
+                           "commit": {"type": "string", "pattern": "^[0-9a-f]{40}$"}, "note": _TEXT},
+        }}],
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "公开文件（open data record of one public notice）",
+        "description": f"Version {VERSION}. Keys follow the notice format (NOTICE-FORMAT.md). "
+                       "A 依申请公开 notice has its metadata only: body null, no attachments; "
+                       "a 不予公开 notice is never published.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": sorted(props.keys() - {"url"}),
+        "properties": props,
+    }
+
+
+if __name__ == "__main__":   # python -m gazette.opendata: rewrite the committed schema
+    from pathlib import Path
+
+    target = Path(__file__).resolve().parent.parent / "schemas" / "notice.schema.json"
+    target.write_bytes(_json(schema()))
+    print(f"{target} written")

@@ -1,0 +1,133 @@
+"""Outputs beyond the pages: feeds, sitemap, open data, site.zip, QR codes (all from the public view)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import feedparser
+import jsonschema
+import pytest
+
+from conftest import ROOT, ROOTS, copy_project, read_page
+
+from gazette.opendata import schema
+
+SITE_URL = "https://wenjian.example.org/ku/"
+
+
+@pytest.fixture(scope="module")
+def addressed_site(tmp_path_factory) -> Path:
+    """The sample corpus built with a site_url set in mkdocs.yml (the one place it lives)."""
+    project = copy_project(tmp_path_factory.mktemp("addressed") / "project", ROOTS / "basic" / "notices")
+    config = project / "mkdocs.yml"
+    config.write_text(f"site_url: {SITE_URL}\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    result = subprocess.run([sys.executable, str(project / "build.py"), "build"], cwd=project,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def test_the_site_feed_lists_public_notices_newest_first(basic_site):
+    feed = feedparser.parse((basic_site / "feeds/all.xml").read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    assert [e.title for e in feed.entries] == [
+        "三亚市民政局关于内部核查安排的通知（三民字〔2020〕5号）",
+        "三亚市人民政府 三亚市财政局关于停车收费标准的通知（三府〔2020〕10号）",
+        "三亚市人民政府关于公交线路调整的通知（三府〔2019〕10号）",
+        "三亚市人民政府关于旧版停车收费标准的通知（三府〔2019〕9号）",
+    ]
+    newest = feed.entries[1]
+    assert newest.link == "../notices/2020/sanfu-2020-10.html"
+    assert newest.published.startswith("2020-02-15")
+    assert "停车场按附件所列标准收费" in newest.summary
+    # 依申请公开: metadata only, never its text.
+    assert "依申请公开" in feed.entries[0].summary
+    assert [a.name for a in newest.authors] == ["三亚市人民政府", "三亚市财政局"]
+
+
+def test_each_issuer_has_its_own_feed_advertised_on_its_page(basic_site):
+    feed = feedparser.parse((basic_site / "feeds/issuers/sanyashicaizhengju.xml").read_bytes())
+    assert [e.title for e in feed.entries] == ["三亚市人民政府 三亚市财政局关于停车收费标准的通知（三府〔2020〕10号）"]
+    html = (basic_site / "issuers/sanyashicaizhengju.html").read_text(encoding="utf-8")
+    assert '<link rel="alternate" type="application/atom+xml" title="订阅" href="../feeds/issuers/sanyashicaizhengju.xml">' in html
+    assert 'href="../feeds/issuers/sanyashicaizhengju.xml">订阅' in html
+    home = (basic_site / "index.html").read_text(encoding="utf-8")
+    assert 'type="application/atom+xml" title="订阅" href="feeds/all.xml"' in home
+
+
+def test_feeds_with_a_site_address_use_full_addresses(addressed_site):
+    feed = feedparser.parse((addressed_site / "feeds/all.xml").read_bytes())
+    assert feed.entries[1].link == SITE_URL + "notices/2020/sanfu-2020-10.html"
+    assert feed.feed.links[0].href == SITE_URL + "feeds/all.xml"
+
+
+def test_open_data_validates_and_holds_only_what_may_be_published(basic_site):
+    data = json.loads((basic_site / "data/notices.json").read_text(encoding="utf-8"))
+    published = json.loads((basic_site / "data/notice.schema.json").read_text(encoding="utf-8"))
+    for record in data["notices"]:
+        jsonschema.validate(record, published, format_checker=jsonschema.FormatChecker())
+        one = json.loads((basic_site / record["address"].replace("notices/", "data/notices/", 1).replace(".html", ".json")).read_text(encoding="utf-8"))
+        assert one == record
+    by_number = {r["doc_number"]: r for r in data["notices"]}
+    assert "三民字〔2020〕6号" not in by_number               # 不予公开: absent
+    on_request = by_number["三民字〔2020〕5号"]
+    assert on_request["body"] is None and on_request["attachments"] == [] and not on_request["full_text"]
+    full = by_number["三府〔2020〕10号"]
+    assert full["date"] == "2020-02-15" and full["issuers"] == ["三亚市人民政府", "三亚市财政局"]
+    assert full["attachments"][1]["file"] == "files/2020/sanfu-2020-10/sign.pdf"
+    assert "停车场按附件所列标准收费" in full["body"]
+
+
+def test_the_committed_schema_is_the_one_the_code_makes():
+    committed = json.loads((ROOT / "schemas/notice.schema.json").read_text(encoding="utf-8"))
+    assert committed == schema(), "run: python -m gazette.opendata (or make golden)"
+
+
+def test_the_csv_opens_in_excel_as_chinese(basic_site):
+    raw = (basic_site / "data/notices.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert {r["doc_number"] for r in rows} == {"三民字〔2020〕5号", "三府〔2020〕10号", "三府〔2019〕10号", "三府〔2019〕9号"}
+    assert next(r for r in rows if r["doc_number"] == "三府〔2020〕10号")["issuers"] == "三亚市人民政府、三亚市财政局"
+
+
+def test_a_sitemap_only_with_a_site_address_listing_public_pages(basic_site, addressed_site):
+    assert not (basic_site / "sitemap.xml").exists()
+    text = (addressed_site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<url><loc>{SITE_URL}notices/2020/sanfu-2020-10.html</loc><lastmod>" in text
+    assert "sanminzi-2020-6" not in text                     # 不予公开
+    assert f"<loc>{SITE_URL}about.html</loc>" in text
+    assert "search-index" not in text and "files/" not in text
+    page = (addressed_site / "notices/2020/sanfu-2020-10.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{SITE_URL}notices/2020/sanfu-2020-10.html">' in page
+
+
+def test_a_printed_notice_carries_a_qr_code_of_its_address(basic_site, addressed_site):
+    page = (addressed_site / "notices/2020/sanfu-2020-10.html").read_text(encoding="utf-8")
+    assert '<figure class="notice-qr"' in page and "<svg" in page and "扫一扫在手机打开" in page
+    assert "notice-qr" not in (basic_site / "notices/2020/sanfu-2020-10.html").read_text(encoding="utf-8")
+
+
+def test_the_zip_holds_the_whole_site_and_searches_from_disk(basic_site, tmp_path, page):
+    with zipfile.ZipFile(basic_site / "site.zip") as z:
+        names = z.namelist()
+        assert names == sorted(names)
+        assert {i.date_time for i in z.infolist()} == {z.infolist()[0].date_time}
+        z.extractall(tmp_path)
+    unpacked = tmp_path / "gazette-site"
+    site_files = {p.relative_to(basic_site).as_posix() for p in basic_site.rglob("*") if p.is_file()}
+    assert {p.relative_to(unpacked).as_posix() for p in unpacked.rglob("*") if p.is_file()} == site_files - {"site.zip", "manifest.json"}
+    assert "site.zip" in json.loads((basic_site / "manifest.json").read_text(encoding="utf-8"))["files"]
+    page.goto((unpacked / "search.html").as_uri() + "?q=停车收费")
+    first = page.locator(".gz-result__title").first
+    first.wait_for(timeout=10_000)
+    assert "停车收费" in first.inner_text()
+    assert page.remote_requests == [] and page.errors == []
+    home = read_page(unpacked / "index.html")
+    assert "site.zip" in home.links
