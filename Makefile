@@ -8,24 +8,24 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: site serve check test benchmark golden clean
 
-site: $(VENV)/.site-deps node_modules/.installed
+site: $(VENV)/.site-deps
 	$(BIN)/python build.py build
 
-serve: $(VENV)/.site-deps node_modules/.installed
+serve: $(VENV)/.site-deps
 	$(BIN)/python build.py serve
 
 check: $(VENV)/.site-deps
 	$(BIN)/python build.py check
 
-test: $(VENV)/.test-deps node_modules/.installed /usr/bin/chromium
+test: $(VENV)/.test-deps /usr/bin/chromium
 	$(BIN)/python -m pytest -q tests
 
 # Rebuild the committed golden sample site (tests/golden/basic) after an intended change.
-golden: $(VENV)/.site-deps node_modules/.installed
+golden: $(VENV)/.site-deps
 	$(BIN)/python -m gazette.opendata
 	$(BIN)/python tests/golden.py --update
 
-benchmark: $(VENV)/.test-deps node_modules/.installed /usr/bin/chromium
+benchmark: $(VENV)/.test-deps /usr/bin/chromium
 	$(BIN)/python benchmarks/build.py
 
 $(VENV)/.site-deps: requirements.txt
@@ -37,15 +37,10 @@ $(VENV)/.test-deps: $(VENV)/.site-deps requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-# Browser files the site ships (see package.json), pinned by package-lock.json.
-node_modules/.installed: package.json package-lock.json
-	npm ci --ignore-scripts --no-audit --no-fund
-	touch $@
-
 # The browser tests drive Debian's chromium; Playwright never downloads one.
 /usr/bin/chromium:
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk
 
 clean:
-	rm -rf site .site.new-* .site.old-* $(VENV) node_modules
+	rm -rf site .site.new-* .site.old-* $(VENV)

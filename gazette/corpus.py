@@ -63,6 +63,9 @@ def _walk(notices_dir: Path, root: Path) -> tuple[list[Path], list[Path], list[P
             elif depth == 0 and not _YEAR.match(name):
                 problem(path, "expected only year folders such as notices/2020/ here")
                 dirs.remove(name)
+            elif depth == 1 and name.lower().endswith(".md"):
+                problem(path, "is a folder named like a notice file; a notice is a file notices/<year>/<name>.md, and its attachments go in the folder notices/<year>/<name>/")
+                dirs.remove(name)
             elif depth == 1 and not (here / f"{name}.md").is_file():
                 problem(path, f"this folder belongs to no notice: expected {name}.md beside it (a notice's attachments go in the folder named after it)")
                 dirs.remove(name)

@@ -93,9 +93,10 @@ def disclosure_of(value: object) -> str:
 
 
 # Characters that never belong in a notice: C0/C1 controls except tab and
-# newline, and the bidirectional overrides that make text read other than
-# it is stored.
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# newline, the line and paragraph separators (YAML reads them as line
+# breaks nobody can see), and the bidirectional overrides that make text
+# read other than it is stored.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def control_char(text: str) -> str | None:

@@ -19,8 +19,6 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .fields import CONTROL
-
 
 @dataclass(frozen=True)
 class Commit:
@@ -168,11 +166,6 @@ def read_history(notices_dir: Path) -> History | None:
     return History(repo, commits, lineages, head)
 
 
-def _printable(text: str) -> str:
-    """A subject or author as text: control characters (git allows them) dropped."""
-    return CONTROL.sub("", text)
-
-
 def _parse(meta: str, raw: str, repo: Path) -> tuple[list[Commit], dict[str, _Lineage]]:
     fields = meta.split("\x00")
     info = {}
@@ -187,7 +180,7 @@ def _parse(meta: str, raw: str, repo: Path) -> tuple[list[Commit], dict[str, _Li
             one = (_git(repo, "show", "-s", "-z", "--format=%aI%x00%an%x00%s", sha) or "").split("\x00")
             info[sha] = tuple((one + ["", "", ""])[:3])
         date, author, subject = info[sha]
-        commit = Commit(len(commits), sha, sha[:10], dt.datetime.fromisoformat(date), _printable(author), _printable(subject))
+        commit = Commit(len(commits), sha, sha[:10], dt.datetime.fromisoformat(date), author, subject)
         commits.append(commit)
         parts = changes.strip("\n\x00").split("\x00")
         i = 0

@@ -23,6 +23,7 @@ from .fields import (
     ATTACHMENT_KEYS,
     BY_KEY,
     CONTACT_KEYS,
+    CONTROL,
     ERRATUM_KEYS,
     FIELDS,
     closed,
@@ -233,7 +234,10 @@ class _Reader:
         return self._list(name, node, "erratum", at_least)
 
     def _attachment(self, name, node):
-        return self._mapping(name, node, ATTACHMENT_KEYS)
+        value = self._mapping(name, node, ATTACHMENT_KEYS)
+        if value is not None:
+            value["line"] = self.line(node)      # so a problem with the file points at its own item
+        return value
 
     def _erratum(self, name, node):
         return self._mapping(name, node, ERRATUM_KEYS)
@@ -290,6 +294,17 @@ class _Reader:
         return None
 
 
+def _yaml_hint(block: str, index: int) -> str:
+    """What to do about a YAML syntax error, from the lines around it (index: 0-based in block)."""
+    lines = block.split("\n")
+    near = lines[max(0, index - 1):index + 2]
+    if any(re.match(r"^\s*[\w-]+\s*：", ln) for ln in near):
+        return "write each field as key: value with an ASCII colon and a space (this line has the full-width colon ：)"
+    if any(re.search(r"\[[^\]]*\[\s*\d{4}\s*\]", ln) for ln in near):
+        return "inside a list, write a document number with 〔〕 (三府〔2020〕1号) or in quotes, since [ ] is list syntax"
+    return "write each field as key: value, with a space after the colon, and close every [ with ]"
+
+
 def _closest(key: str, keys) -> str | None:
     import difflib
 
@@ -331,7 +346,8 @@ def read_fields(text: str, rel: str) -> Fields:
         Problem(rel, number, "file", f"contains the invisible control character {bad}; delete it (retype the line if need be)")
         for number, bad in ((i, control_char(line)) for i, line in enumerate(text.split("\n"), 1)) if bad
     ]
-    parsed = _read_fields(text, rel)
+    # Reported once, above; the fields are still checked without them.
+    parsed = _read_fields(CONTROL.sub("", text) if controls else text, rel)
     parsed.problems[:0] = controls
     return parsed
 
@@ -359,8 +375,7 @@ def _read_fields(text: str, rel: str) -> Fields:
         what = (e.problem or e.context or "unreadable").strip()
         return Fields({}, {}, body, body_line, [Problem(
             rel, line, "front-matter",
-            f"the fields cannot be read from this line on ({what}); "
-            "write each field as key: value, with a space after the colon, and close every [ with ]",
+            f"the fields cannot be read from this line on ({what}); " + _yaml_hint(block, line - 2),
         )])
     except (yaml.YAMLError, RecursionError):
         return Fields({}, {}, body, body_line, [Problem(
@@ -386,7 +401,8 @@ def _read_fields(text: str, rel: str) -> Fields:
             continue
         key = r.value(key_node)
         if not isinstance(key, str) or key not in BY_KEY:
-            hint = _closest(str(key), BY_KEY)
+            by_label = next((f.key for f in FIELDS if f.label == trim(str(key))), None)
+            hint = f"{by_label} ({key})" if by_label else _closest(str(key), BY_KEY)
             r.problem(line, str(key), "unknown field" + (f"; did you mean {hint}?" if hint else ""))
             continue
         if key in lines:
@@ -467,13 +483,15 @@ def _check_together(r: _Reader, v: dict, lines: dict) -> None:
     date, published = v.get("date"), v.get("published")
     if date and published and published < date:
         r.problem(lines["published"], "published", f"expected a date on or after the date {date}, got {published}")
-    if v.get("validity") == "废止" and not (v.get("repealed_on") or v.get("repealed_by")):
+    if v.get("validity") == "废止" and not ({"repealed_on", "repealed_by"} & lines.keys()):
         r.problem(lines["validity"], "validity", "废止 needs repealed_on (the date) or repealed_by (the repealing notice's number)")
     if v.get("issuers") and len(set(v["issuers"])) != len(v["issuers"]):
         r.problem(lines["issuers"], "issuers", "expected each issuer once, got one twice")
     number = v.get("doc_number")
     if number and number in (v.get("supersedes") or []):
         r.problem(lines["supersedes"], "supersedes", f"a notice cannot replace itself ({number})")
+    if number and number == v.get("repealed_by"):
+        r.problem(lines["repealed_by"], "repealed_by", f"a notice cannot be repealed by itself ({number})")
 
 
 def _check_place(rel: str, v: dict, lines: dict, path: Path) -> list[Problem]:
@@ -508,8 +526,9 @@ def attachment_path(notice_path: Path, file: str) -> Path | None:
 
 def _attachments(rel: str, v: dict, lines: dict, path: Path, problems: list[Problem]) -> list[Attachment]:
     out = []
+    seen: dict[Path, int] = {}
     for i, att in enumerate(v.get("attachments") or [], 1):
-        name, line = f"attachments[{i}]", lines.get("attachments", 1)
+        name, line = f"attachments[{i}]", att.get("line") or lines.get("attachments", 1)
         if bool(att.get("file")) == bool(att.get("omitted")):
             problems.append(Problem(rel, line, name, "expected either file: (a file in the notice's folder) or omitted: true, not both or neither"))
             continue
@@ -525,9 +544,16 @@ def _attachments(rel: str, v: dict, lines: dict, path: Path, problems: list[Prob
         if link:
             problems.append(Problem(rel, line, name, f"{file} is a symbolic link; put the file itself in {path.stem}/"))
             continue
+        if target.is_dir():
+            problems.append(Problem(rel, line, name, f"{file} is a folder; name the file inside it"))
+            continue
         if not target.is_file():
             problems.append(Problem(rel, line, name, f"file {file} does not exist in {path.stem}/"))
             continue
+        if target in seen:
+            problems.append(Problem(rel, line, name, f"{file} is already listed as attachments[{seen[target]}]"))
+            continue
+        seen[target] = i
         if target.suffix.lower() in MARKDOWN and target.suffix != ".md":
             problems.append(Problem(rel, line, name, f"{file}: a text attachment must end in .md (lower case); rename it"))
             continue

@@ -139,7 +139,6 @@ def fresh_build(repo: Path, commit: str, notices_dir: str, python: str = sys.exe
         # No hooks: checking a commit out to audit it must not run the repository's scripts.
         _checked(["git", "-C", str(repo), "-c", "core.hooksPath=/dev/null", "worktree", "add", "--detach",
                   "--quiet", str(worktree), commit], f"checking out commit {commit}", timeout=600)
-        _link_node_modules(repo, worktree)
         env = {k: v for k, v in os.environ.items() if k not in _NOT_INHERITED}
         _checked([python, str(worktree / "build.py"), "--notices", str(notices), "build", "--site-dir", str(site)],
                  f"building commit {commit}", cwd=worktree, env=env, timeout=3600)
@@ -150,19 +149,6 @@ def fresh_build(repo: Path, commit: str, notices_dir: str, python: str = sys.exe
         shutil.rmtree(tmp, ignore_errors=True)
         if attempted:
             _git(repo, "worktree", "prune")
-
-
-def _link_node_modules(repo: Path, worktree: Path) -> None:
-    """The browser files `make` installs with npm (untracked, pinned by
-    package-lock.json): the worktree gets a node_modules folder of links to
-    the repository's own, a real folder so that git ignores it as usual."""
-    source = repo / "node_modules"
-    target = worktree / "node_modules"
-    if not source.is_dir() or target.exists():
-        return
-    target.mkdir()
-    for entry in source.iterdir():
-        (target / entry.name).symlink_to(entry.resolve())
 
 
 def prove(site_dir: Path, repo: Path | None, rebuild: bool = True, python: str = sys.executable) -> Verdict:

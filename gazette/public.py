@@ -35,7 +35,7 @@ from . import paths
 from .corpus import Corpus
 from .diff import FieldChange, Segments, changed, text_diff
 from .docnumber import DocNumber
-from .fields import BY_KEY, FIELDS, disclosure_of, display
+from .fields import BY_KEY, CONTROL, FIELDS, disclosure_of, display
 from .history import Commit, History
 from .notice import Notice, read_fields
 
@@ -299,8 +299,9 @@ def _attachment_text(p: str, notice_then: str, commit: Commit, history: History)
 
 
 def _revision(commit: Commit, kind: str, **parts) -> PublicRevision:
-    return PublicRevision(commit.sha, commit.short, commit.date, commit.author, commit.subject, kind,
-                          index=commit.index, **parts)
+    # git allows control characters in authors and subjects; a page shows text.
+    author, subject = CONTROL.sub("", commit.author), CONTROL.sub("", commit.subject)
+    return PublicRevision(commit.sha, commit.short, commit.date, author, subject, kind, index=commit.index, **parts)
 
 
 def _visible(key: str, version: _Version) -> bool:

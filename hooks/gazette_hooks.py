@@ -34,12 +34,6 @@ from gazette.public import publish  # noqa: E402
 from gazette.search import write_index  # noqa: E402
 from gazette.sitemap import sitemap  # noqa: E402
 
-# Material's offline plugin puts a CDN copy of the iframe-worker shim on every
-# page unless a local one is listed in extra.polyfills; this is that local
-# copy, installed from the npm registry (package.json), never fetched online.
-SHIM = ROOT / "node_modules" / "iframe-worker" / "shim" / "index.js"
-SHIM_URI = "assets/vendor/iframe-worker/shim.js"
-
 # Theme files no page loads: Material's search (we have our own) and the
 # source map.  Leaving them out keeps the site ~2 MB smaller on a USB stick.
 UNUSED_THEME_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
@@ -90,10 +84,6 @@ def on_files(files: Files, config) -> Files:
     for n in site.publication.notices:
         for uri, source in n.downloads:
             generated.append(File.generated(config, uri, abs_src_path=str(source)))
-
-    if not SHIM.is_file():
-        raise PluginError(f"{SHIM.relative_to(ROOT)} is missing; run `make site` (it installs it with npm)")
-    generated.append(File.generated(config, SHIM_URI, abs_src_path=str(SHIM)))
 
     for f in generated:
         if files.get_file_from_path(f.src_uri) is not None:

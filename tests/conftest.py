@@ -163,8 +163,7 @@ def page(browser):
 def copy_project(target: Path, notices: Path | None = None) -> Path:
     """This project's files (tracked and new, not ignored) copied to target, to build with other settings.
 
-    notices replaces the bundled notices/ folder when given; node_modules is
-    linked, not copied.
+    notices replaces the bundled notices/ folder when given.
     """
     import shutil
 
@@ -175,6 +174,4 @@ def copy_project(target: Path, notices: Path | None = None) -> Path:
             (target / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / rel, target / rel)
     shutil.copytree(notices or ROOT / "notices", target / "notices")
-    if (ROOT / "node_modules").exists():
-        (target / "node_modules").symlink_to(ROOT / "node_modules")
     return target

@@ -135,7 +135,7 @@ def test_an_attachment_saved_beside_its_notice_is_named_not_guessed(tmp_path):
     (notices / "2020" / "x-table.pdf").write_bytes(b"%PDF-1.4")
     assert _problems(notices) == [
         "notices/2020/x-table.pdf:1: file: expected only notices (.md) in a year folder; an attachment goes in the folder of its notice, notices/2020/<name>/",
-        "notices/2020/x.md:7: attachments[1]: file x-table.pdf does not exist in x/",
+        "notices/2020/x.md:8: attachments[1]: file x-table.pdf does not exist in x/",
     ]
 
 

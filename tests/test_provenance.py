@@ -46,7 +46,6 @@ def _copy_project(target: Path) -> None:
         if source.is_file():
             (target / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / rel)
-    (target / "node_modules").symlink_to(ROOT / "node_modules")   # the npm files, as `make` installs them
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +54,7 @@ def repo(tmp_path_factory) -> Path:
     repo.mkdir()
     _copy_project(repo)
     _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "--all", ":!node_modules")
+    _git(repo, "add", "--all")
     _git(repo, "commit", "-qm", "公布第一批文件")
     return repo
 
