@@ -27,6 +27,7 @@ class Grouping:
     slug: Callable[[list[str]], dict[str, str]] = unique_slugs
     newest_first: bool = False                   # overview order: keys descending
     intro: str = ""
+    rank: Callable[[str], int] = lambda key: 0   # overview order: lower first
 
 
 GROUPINGS = (
@@ -35,6 +36,7 @@ GROUPINGS = (
         keys=lambda n: list(n.issuers),
         heading=lambda k: k,
         intro="联合发文列在每一个发文机关之下。",
+        rank=lambda k: 0 if k.endswith("人民政府") else 1 if k.endswith("人民政府办公室") else 2,
     ),
     Grouping(
         kind="years", label="年份",
@@ -99,19 +101,21 @@ class Site:
         keys = self.groups[g.kind]
         if g.newest_first:
             return sorted(keys, reverse=True)
-        # Most notices first, then by name, so the busiest bodies lead.
-        return sorted(keys, key=lambda k: (-len(keys[k]), k))
+        # As a clerk expects: the people's government, then its office, then
+        # the departments; within each, the busiest first, then by name.
+        return sorted(keys, key=lambda k: (g.rank(k), -len(keys[k]), k))
 
     def _overview(self, g: Grouping) -> Page:
         src = paths.overview_page(g.kind)
         entries = [(g.heading(k), self.page_of(g.kind, k), len(self.groups[g.kind][k])) for k in self._ordered_keys(g)]
-        html = render("overview.html", g=g, entries=entries, url=link(src))
+        html = render("overview.html", g=g, entries=entries, url=link(src), home=paths.HOME)
         return Page(src, g.label, html)
 
     def _group_page(self, g: Grouping, key: str, notices: list[PublicNotice]) -> Page:
         src = self.page_of(g.kind, key)
         feed = paths.issuer_feed(self.slugs[g.kind][key]) if g.kind == "issuers" else None
-        html = render("group.html", g=g, heading=g.heading(key), notices=notices, feed=feed, url=link(src))
+        html = render("group.html", g=g, heading=g.heading(key), notices=notices, feed=feed, url=link(src),
+                      home=paths.HOME, overview=paths.overview_page(g.kind))
         return Page(src, g.heading(key), html, feed=feed)
 
     def _home(self) -> Page:
@@ -134,5 +138,5 @@ class Site:
             events = [(rev, n) for n in self.publication.notices for rev in n.revisions or ()]
             events.sort(key=lambda e: (e[0].date, e[0].index, e[1].source), reverse=True)
             events = events[:CHANGES_LIMIT]
-        html = render("changes.html", events=events, url=link(src))
+        html = render("changes.html", events=events, url=link(src), home=paths.HOME)
         return Page(src, "最近更新", html)

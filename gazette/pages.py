@@ -21,6 +21,22 @@ from .public import PublicNotice, Publication
 from .render import Anchors, Page, link, markdown_html, render, token
 
 
+LONG_TOC = 4          # a notice with more sections than this gets an in-page 目录 (phones have no sidebar)
+
+
+@dataclass(frozen=True)
+class _Contents:
+    id: str
+    text: str
+
+
+def _contents(toc: list[dict]) -> list[_Contents]:
+    """The top-level headings, as plain text (toc names are escaped HTML)."""
+    import html
+
+    return [_Contents(t["id"], html.unescape(t["name"])) for t in toc]
+
+
 @dataclass(frozen=True)
 class _Section:
     index: int
@@ -50,7 +66,8 @@ def notice_page(n: PublicNotice, publication: Publication, index_page: Callable[
     toc.append(token(2, "history", "修订记录"))
     qr = _qr(paths.absolute(site_url, n.page)) if site_url else None
     html = render(
-        "notice.html", n=n, body=body, attachment_texts=attachment_texts, qr=qr,
+        "notice.html", n=n, body=body, attachment_texts=attachment_texts, qr=qr, home=paths.HOME,
+        long_toc=_contents(toc) if len(toc) > LONG_TOC else None,
         url=link(n.page), find=publication.by_number, index_page=index_page, apply_page=paths.APPLY,
     )
     return Page(n.page, n.title, html, toc)

@@ -65,6 +65,18 @@ class PublicRevision:
     attachments: tuple[tuple[str, tuple[Segments, ...]], ...] = ()
     note: str | None = None                        # why a part is not shown
     index: int = 0                                 # order of commits, oldest 0
+    change_note: str | None = None                 # the 勘误 this revision added, if any
+
+    @property
+    def note_for_readers(self) -> str:
+        """What changed, as citizens read it: the erratum where one was recorded, else the commit's subject.
+
+        The first revision only says the notice entered the library: its
+        publication date is 发布日期, never the commit's.
+        """
+        if self.is_first:
+            return "收录到本站"
+        return self.change_note or self.subject
 
     @property
     def is_first(self) -> bool:
@@ -311,7 +323,13 @@ def _visible(key: str, version: _Version) -> bool:
 
 def _compare(old: _Version, new: _Version, now_full: bool, attachments, history: History, hidden: frozenset) -> PublicRevision:
     validity = new.values.get("validity")
-    kind = validity if validity in ("废止", "失效") and old.values.get("validity") != validity else "修改"
+    before = {(e.get("date"), e.get("note")) for e in old.values.get("errata") or [] if isinstance(e, dict)}
+    added = [e["note"] for e in new.values.get("errata") or []
+             if isinstance(e, dict) and (e.get("date"), e.get("note")) not in before and new.disclosure == "主动公开"]
+    if validity in ("废止", "失效") and old.values.get("validity") != validity:
+        kind = validity
+    else:
+        kind = "更正" if added else "修订"
     changes = []
     for f in FIELDS:
         if not (_visible(f.key, old) and _visible(f.key, new)) or (not now_full and not f.on_request):
@@ -331,4 +349,5 @@ def _compare(old: _Version, new: _Version, now_full: bool, attachments, history:
                 parts.append((title, tuple(text_diff(a.strip("\n"), b.strip("\n")))))
     else:
         note = "本文件正文不公开，不显示正文的改动。" if not now_full else "此前的版本未公开正文，不显示正文的改动。"
-    return _revision(new.commit, kind, fields=tuple(changes), body=body, attachments=tuple(parts), note=note)
+    return _revision(new.commit, kind, fields=tuple(changes), body=body, attachments=tuple(parts), note=note,
+                     change_note="；".join(added) or None)

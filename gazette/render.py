@@ -15,6 +15,7 @@ A Page is engine-neutral: its source path, title, HTML and table of contents
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,8 +97,20 @@ def markdown_html(text: str, anchors: Anchors, shift: int = 0) -> tuple[Markup, 
             "toc": {"slugify": anchors, "baselevel": 1 + shift, "permalink": False},
         },
     )
-    out = md.convert(text)
-    return clean_html(out), _safe_tokens(md.toc_tokens)
+    out = str(clean_html(md.convert(text)))
+    return Markup(_accessible_tables(out)), _safe_tokens(md.toc_tokens)
+
+
+# A paragraph that is only bold text right above a table is the table's title
+# (三亚市自来水价格分类表): it becomes the caption, which screen readers announce.
+_CAPTION = re.compile(r"<p><strong>([^<]{1,80})</strong></p>\s*<table>")
+_HEAD = re.compile(r"<thead>.*?</thead>", re.S)
+
+
+def _accessible_tables(html_text: str) -> str:
+    """Captions from table titles, and header cells that say what they head (already clean HTML)."""
+    html_text = _CAPTION.sub(lambda m: f"<table>\n<caption>{m[1]}</caption>", html_text)
+    return _HEAD.sub(lambda m: re.sub(r"<th(?=[ >])(?![^>]*scope=)", '<th scope="col"', m[0]), html_text)
 
 
 def _safe_tokens(tokens: list[dict]) -> list[dict]:

@@ -106,6 +106,14 @@ def on_page_content(html: str, page, config, files) -> str:
     return str(ours.html)
 
 
+def on_post_template(output: str, template_name: str, config) -> str:
+    """404.html is served at any depth, so the theme links it from the site root
+    (/assets/...); ours sits at the root and must work from disk: relative links."""
+    if template_name == "404.html":
+        return output.replace('href="/', 'href="').replace('src="/', 'src="')
+    return output
+
+
 @event_priority(-1000)   # last: the bundle and the manifest cover every file the build wrote
 def on_post_build(config) -> None:
     site_dir, notices_dir, site = Path(config.site_dir), _state.notices_dir, _state.site

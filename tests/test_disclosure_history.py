@@ -81,7 +81,7 @@ def _revisions(site: Path, page: str = PAGE) -> list[tuple[str, str, str]]:
 
     html = (site / page).read_text(encoding="utf-8")
     html = html[html.index('id="history"'):]
-    return re.findall(r'<span class="history-date">(.*?) \d\d:\d\d</span> · <span class="history-kind">(.*?)</span>'
+    return re.findall(r'<span class="history-date">(.*?)</span> <span class="history-kind">(.*?)</span>'
                       r'.*?<span class="history-subject">(.*?)</span>', html, re.S)
 
 
@@ -105,7 +105,7 @@ def secret_then_public(repo: Path, spelling: str) -> Scenario:
     commit(repo, "公开发布通知", "20")
 
     def check(site):
-        assert _revisions(site) == [("2020年1月20日", "收录", "公开发布通知")]
+        assert _revisions(site) == [("2020年1月20日", "收录", "收录到本站")]
         assert _changes(site) == [("2020年1月20日", "新增")]
         assert read_page(site / PAGE).h1 == PUBLIC
 
@@ -126,7 +126,7 @@ def secret_renamed_into_public(repo: Path) -> Scenario:
     assert status.startswith("R"), status            # the premise: git follows it as a rename
 
     def check(site):
-        assert _revisions(site) == [("2020年1月20日", "收录", "公开发布通知")]
+        assert _revisions(site) == [("2020年1月20日", "收录", "收录到本站")]
         assert _changes(site) == [("2020年1月20日", "新增")]
 
     return Scenario(["龘靐改名前说明", "龘作者丙", "龘靐改名前标题", "龘靐改名前正文", "sanfu-2020-8",
@@ -156,7 +156,7 @@ def on_request(repo: Path) -> Scenario:
 
     def check(site):
         assert read_page(site / PAGE).h1 == title
-        assert [k for _, k, _ in _revisions(site)] == ["修改", "收录"]
+        assert [k for _, k, _ in _revisions(site)] == ["修订", "收录"]
         assert not (site / "files").exists() or not any((site / "files").rglob("*"))
         assert "diff-text" not in (site / PAGE).read_text(encoding="utf-8")
 
@@ -187,8 +187,8 @@ def public_secret_public(repo: Path) -> Scenario:
     commit(repo, "重新公开", "20")
 
     def check(site):
-        assert _revisions(site) == [("2020年1月20日", "修改", "重新公开"), ("2020年1月3日", "收录", "首次公开")]
-        assert _changes(site) == [("2020年1月20日", "修改"), ("2020年1月3日", "新增")]
+        assert _revisions(site) == [("2020年1月20日", "修订", "重新公开"), ("2020年1月3日", "收录", "收录到本站")]
+        assert _changes(site) == [("2020年1月20日", "修订"), ("2020年1月3日", "新增")]
         assert "<ins>重新公开后补充。</ins>" in (site / PAGE).read_text(encoding="utf-8")
 
     return Scenario(["龘靐撤回说明", "龘作者甲", "靐作者乙", "龘靐撤回期间",
@@ -208,7 +208,7 @@ def unreadable_past_revision(repo: Path, breakage: tuple[str, str]) -> Scenario:
     commit(repo, "修复格式", "20")
 
     def check(site):
-        assert _revisions(site) == [("2020年1月20日", "修改", "修复格式"), ("2020年1月3日", "收录", "首次公开")]
+        assert _revisions(site) == [("2020年1月20日", "修订", "修复格式"), ("2020年1月3日", "收录", "收录到本站")]
 
     return Scenario(["龘靐损坏", "龘作者丙", *secret_commit(a, "05")], check)
 
@@ -280,7 +280,7 @@ def attachment_moved_from_secret_notice(repo: Path) -> Scenario:
     assert "R" in status and "sanfu-2020-1/biao.md" in status, status      # the premise: a rename
 
     def check(site):
-        assert _revisions(site) == [("2020年1月20日", "修改", "增加收费标准表"), ("2020年1月3日", "收录", "新增停车收费通知")]
+        assert _revisions(site) == [("2020年1月20日", "修订", "增加收费标准表"), ("2020年1月3日", "收录", "收录到本站")]
 
     return Scenario(["龘靐", "龘作者戊", *secret_commit(a, "05")], check)
 

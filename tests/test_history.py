@@ -85,10 +85,10 @@ def _history(site: Path, page: str) -> str:
 def test_three_revisions_newest_first_with_the_original_marked(site):
     history = _history(site, "notices/2020/sanfu-2020-1.html")
     subjects = [s.split("</span>")[0] for s in history.split('<span class="history-subject">')[1:]]
-    assert subjects == ["更正白天收费标准", "补充发布日期", "新增停车收费通知"]
+    assert subjects == ["更正白天收费标准", "补充发布日期", "收录到本站"]
     kinds = [s.split("</span>")[0] for s in history.split('<span class="history-kind">')[1:]]
-    assert kinds == ["修改", "修改", "收录"]
-    assert "2020年7月12日 16:45" in history and "张 书记员" in history
+    assert kinds == ["修订", "修订", "收录"]
+    assert "2020年7月12日" in history and "16:45" in history and "张 书记员" in history
 
 
 def test_each_diff_shows_exactly_the_changed_field_and_characters(site):
@@ -107,7 +107,7 @@ def test_each_diff_shows_exactly_the_changed_field_and_characters(site):
 def test_renamed_notice_keeps_its_earlier_revisions(site):
     history = _history(site, "notices/2020/sanfu-2020-5.html")
     subjects = [s.split("</span>")[0] for s in history.split('<span class="history-subject">')[1:]]
-    assert subjects == ["按文号命名", "新增停车收费通知"]
+    assert subjects == ["按文号命名", "收录到本站"]
 
 
 def test_on_request_history_shows_no_body_change(site):
