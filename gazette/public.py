@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
+from .catalogue import index_numbers
 from .corpus import Corpus
 from .diff import FieldChange, Segments, changed, text_diff
 from .docnumber import DocNumber
@@ -149,10 +150,12 @@ class Publication:
 # --- the view --------------------------------------------------------------------
 
 
-def publish(corpus: Corpus, history: History | None, commit: str | None = None) -> Publication:
+def publish(corpus: Corpus, history: History | None, commit: str | None = None,
+            index_code: str | None = None) -> Publication:
     """The publication: what every output is made from.
 
-    history is None when there is none to trust; commit names what was built.
+    history is None when there is none to trust; commit names what was built;
+    index_code, the organisation code, makes 索引号 where none was written.
     """
     listed = [n for n in corpus.notices if disclosure_of(n.disclosure) in LISTED]
     # The numbers of 不予公开 notices: they never appear, not even where a
@@ -168,6 +171,7 @@ def publish(corpus: Corpus, history: History | None, commit: str | None = None) 
         revisions = None if history is None else tuple(_revisions(n, history, hidden))
         later = tuple(replaced.get(n.doc_number, ())) if n.doc_number else ()
         notices.append(_view(n, corpus.root, revisions, later, hidden))
+    notices = index_numbers(tuple(notices), index_code)
     by_number = {n.doc_number: n for n in notices if n.doc_number is not None}
     return Publication(tuple(notices), history is not None, commit or (history.head if history else None), by_number)
 

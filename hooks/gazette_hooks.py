@@ -62,7 +62,8 @@ def on_config(config):
         raise PluginError(e.report()) from None
     history = read_history(notices_dir)
     try:
-        publication = publish(corpus, history, head_commit(notices_dir))
+        code = (config.extra.get("organisation") or {}).get("code")
+        publication = publish(corpus, history, head_commit(notices_dir), index_code=code)
     finally:
         if history is not None:
             history.close()

@@ -106,3 +106,33 @@ def test_no_english_a_citizen_reads(bundled_site, context_for, path):
     page.close()
     words = set(re.findall(r"[A-Za-z]{3,}", text)) - ALLOWED
     assert words == set(), sorted(words)[:20]
+
+
+def test_header_suggestions_are_a_combobox_used_with_arrow_keys(bundled_site, page):
+    page.goto((bundled_site / "notices/2020/sanfu-2020-124.html").as_uri())
+    box = page.locator(".gz-header-search input[name=q]")
+    assert box.get_attribute("role") == "combobox" and box.get_attribute("aria-expanded") == "false"
+    box.fill("自来水")
+    page.locator("#gz-suggest [role=option]").first.wait_for(timeout=10_000)
+    assert box.get_attribute("aria-expanded") == "true"
+    box.press("ArrowDown")
+    first = page.locator("#gz-suggest [role=option]").first
+    assert first.get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    target = first.locator("a").get_attribute("href")
+    box.press("Enter")
+    page.wait_for_url("**/" + target.split("/")[-1])
+    assert page.locator("h1").first.inner_text().startswith("三亚市人民政府关于调整自来水价格")
+
+
+def test_a_notice_prints_as_a_document(bundled_site, page):
+    page.goto((bundled_site / "notices/2020/sanfu-2020-124.html").as_uri())
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['.md-header', '.md-tabs', '.md-sidebar--primary', '.md-footer', '.breadcrumb', '#history', 'ol.history']
+        .map(s => document.querySelector(s)).filter(Boolean).map(e => getComputedStyle(e).display)""")
+    assert set(hidden) == {"none"}
+    title = page.evaluate("""() => { const s = getComputedStyle(document.querySelector('h1.notice-title'));
+        return [s.textAlign, s.fontWeight, s.color]; }""")
+    assert title == ["center", "700", "rgb(0, 0, 0)"]
+    link = page.evaluate("() => getComputedStyle(document.querySelector('.notice-meta a')).color")
+    assert link == "rgb(0, 0, 0)"

@@ -15,7 +15,7 @@ import pytest
 GAZETTE = Path(__file__).resolve().parent.parent / "gazette"
 
 RAW = {"notice", "corpus", "history"}                 # what only the view may read
-INPUT = RAW | {"fields", "docnumber", "problems", "addresses", "diff", "public", "__init__"}
+INPUT = RAW | {"fields", "docnumber", "problems", "addresses", "diff", "public", "catalogue", "__init__"}
 # Tools around a build that publish nothing themselves: replacing site/
 # atomically, and proving a built site against a rebuild of its commit.
 TOOLS = {"sitedir", "provenance"}

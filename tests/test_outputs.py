@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import io
 import json
 import subprocess
@@ -131,3 +132,22 @@ def test_the_zip_holds_the_whole_site_and_searches_from_disk(basic_site, tmp_pat
     assert page.remote_requests == [] and page.errors == []
     home = read_page(unpacked / "index.html")
     assert "site.zip" in home.links
+
+
+def test_index_numbers_are_generated_from_the_organisation_code_and_stay_put(tmp_path):
+    from gazette.catalogue import index_numbers
+    from gazette.corpus import load_corpus
+    from gazette.public import publish
+
+    publication = publish(load_corpus(ROOTS / "basic" / "notices"), None, index_code="00817373-1")
+    numbers = {n.source: n.index_no for n in publication.notices}
+    assert numbers.pop("notices/2019/sanfu-2019-10.md") == "00812345-0-2019-00010"     # written by the clerk: kept
+    assert all(re.fullmatch(r"00817373-1/\d{4}-\d{5}", v) for v in numbers.values()), numbers
+    assert numbers["notices/2020/sanfu-2020-10.md"].startswith("00817373-1/2020-")
+    # The same notice keeps its number when another is removed.
+    fewer = index_numbers(tuple(n for n in publish(load_corpus(ROOTS / "basic" / "notices"), None).notices
+                                if n.source != "notices/2019/sanfu-2019-9.md"), "00817373-1")
+    assert {n.source: n.index_no for n in fewer if n.source in numbers}.items() <= numbers.items()
+    assert len(set(numbers.values())) == len(numbers)
+    # Without a code nothing is made up.
+    assert {n.index_no for n in publish(load_corpus(ROOTS / "basic" / "notices"), None).notices} == {None, "00812345-0-2019-00010"}

@@ -548,12 +548,40 @@
     box.className = "gz-suggest";
     box.id = "gz-suggest";
     box.hidden = true;
+    box.setAttribute("role", "listbox");
+    box.setAttribute("aria-label", "搜索建议");
     form.appendChild(box);
+    /* An ARIA combobox (WAI-ARIA 1.2 pattern): the box keeps focus, arrow
+       keys move the active option, Enter opens it, Escape closes the list. */
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", "gz-suggest");
+    input.setAttribute("aria-expanded", "false");
     var generation = 0;
     var timer = null;
+    var active = -1;
+
+    function options() {
+      return Array.prototype.slice.call(box.querySelectorAll("[role=option]"));
+    }
+
+    function highlight(i) {
+      var all = options();
+      active = all.length ? (i + all.length) % all.length : -1;
+      all.forEach(function (o, k) { o.setAttribute("aria-selected", k === active ? "true" : "false"); });
+      if (active >= 0) {
+        input.setAttribute("aria-activedescendant", all[active].id);
+        all[active].scrollIntoView({block: "nearest"});
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
 
     function close() {
       box.hidden = true;
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
     }
 
     function run() {
@@ -572,14 +600,27 @@
             return;
           }
           box.innerHTML = "";
-          docs.forEach(function (d) { box.appendChild(render(d)); });
+          docs.forEach(function (d, k) {
+            var item = render(d);
+            item.id = "gz-suggest-" + k;
+            item.setAttribute("role", "option");
+            item.setAttribute("aria-selected", "false");
+            box.appendChild(item);
+          });
           var all = document.createElement("li");
           all.className = "gz-suggest__all";
           all.innerHTML = found.total
             ? '<a href="' + escapeHtml(form.getAttribute("action")) + "?q=" + encodeURIComponent(q) + '">查看全部 ' + found.total + " 件结果</a>"
             : "没有找到相关文件。";
+          if (found.total) {
+            all.id = "gz-suggest-all";
+            all.setAttribute("role", "option");
+            all.setAttribute("aria-selected", "false");
+          }
           box.appendChild(all);
           box.hidden = false;
+          active = -1;
+          input.setAttribute("aria-expanded", "true");
         });
       }).catch(close);
     }
@@ -591,6 +632,15 @@
     input.addEventListener("keydown", function (e) {
       if (e.key === "Escape") {
         close();
+      } else if ((e.key === "ArrowDown" || e.key === "ArrowUp") && !box.hidden) {
+        e.preventDefault();
+        highlight(e.key === "ArrowDown" ? active + 1 : (active < 0 ? -1 : active - 1));
+      } else if (e.key === "Enter" && active >= 0) {
+        var link = options()[active].querySelector("a");
+        if (link) {
+          e.preventDefault();
+          link.click();
+        }
       }
     });
     document.addEventListener("click", function (e) {
