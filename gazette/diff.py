@@ -91,6 +91,42 @@ def field_changes(old: Version, new: Version) -> list[FieldChange]:
     return changes
 
 
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def as_read(markdown: str) -> str:
+    """A Markdown body as a reader sees it, line for line, for diffs shown on the site.
+
+    A table row becomes its cells side by side (a changed cell shows as that
+    cell), the rule under a table's head goes, and heading marks, emphasis
+    and link syntax give way to their text.  Never Markdown syntax.
+    """
+    out: list[str] = []
+    lines = markdown.split("\n")
+    head: list[str] | None = None
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        is_row = stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1
+        if not is_row:
+            head = None
+        if _TABLE_RULE.match(line):
+            continue
+        if is_row:
+            cells = [c.strip() for c in stripped[1:-1].split("|")]
+            if i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1]):
+                head = cells            # the head is named in every row below it
+                continue
+            if head and len(head) == len(cells):
+                line = "；".join(f"{h}：{c}" for h, c in zip(head, cells))
+            else:
+                line = "　".join(cells)
+        line = re.sub(r"^#{1,6}\s+", "", line)
+        line = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", line)
+        line = re.sub(r"\*\*|__|`", "", line)
+        out.append(line)
+    return "\n".join(out)
+
+
 def text_diff(old: str, new: str) -> list[Segments]:
     """Changed paragraphs with character-level changes, and some context."""
     a, b = old.split("\n"), new.split("\n")

@@ -34,7 +34,7 @@ from typing import Any
 from . import paths
 from .catalogue import index_numbers
 from .corpus import Corpus
-from .diff import FieldChange, Segments, changed, text_diff
+from .diff import FieldChange, Segments, as_read, changed, text_diff
 from .docnumber import DocNumber
 from .fields import BY_KEY, CONTROL, FIELDS, disclosure_of, display
 from .history import Commit, History
@@ -344,13 +344,13 @@ def _compare(old: _Version, new: _Version, now_full: bool, attachments, history:
             changes.append(FieldChange(f.key, f.label, a, b))
     body, parts, note = None, [], None
     if now_full and old.disclosure == new.disclosure == "主动公开":
-        hunks = text_diff(old.body, new.body)
+        hunks = text_diff(as_read(old.body), as_read(new.body))
         body = tuple(hunks) if changed(hunks) else ()
         for title, p in attachments:
             a = _attachment_text(p, old.path, old.commit, history)
             b = _attachment_text(p, new.path, new.commit, history)
             if a != b:
-                parts.append((title, tuple(text_diff(a.strip("\n"), b.strip("\n")))))
+                parts.append((title, tuple(text_diff(as_read(a.strip("\n")), as_read(b.strip("\n"))))))
     else:
         note = "本文件正文不公开，不显示正文的改动。" if not now_full else "此前的版本未公开正文，不显示正文的改动。"
     return _revision(new.commit, kind, fields=tuple(changes), body=body, attachments=tuple(parts), note=note,

@@ -118,6 +118,12 @@ def readable_text(path: Path) -> str:
     data = path.read_bytes()
     if path.suffix == ".gz":
         data = gzip.decompress(data)
+    if path.suffix == ".zip":            # site.zip: every member, decompressed
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            data = b"\n".join(z.read(name) for name in z.namelist())
     text = data.decode("utf-8", errors="replace")
     text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m[1], 16)), text)
     return html.unescape(text)

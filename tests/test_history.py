@@ -161,3 +161,15 @@ def test_a_shallow_clone_builds_and_says_history_is_unavailable(repo, tmp_path):
     result = run_build("--notices", str(tmp_path / "clone" / "notices"), "build", "--site-dir", str(site))
     assert result.returncode == 0, result.stderr
     assert "本次构建没有可用的修订记录" in _history(site, "notices/2020/sanfu-2020-1.html")
+
+
+def test_a_changed_table_cell_shows_as_that_cell_never_as_markdown():
+    from gazette.diff import as_read, text_diff
+
+    old = "**水价表**\n\n| 用水类别 | 价格（元/m³） |\n|---|---|\n| 居民生活用水 | 1.65 |\n| 特种用水 | 6.10 |"
+    new = old.replace("6.10", "6.50")
+    hunks = text_diff(as_read(old), as_read(new))
+    changed = [h for h in hunks if any(op in "-+" for op, _ in h)]
+    assert changed == [[("=", "用水类别：特种用水；价格（元/m³）：6."), ("-", "1"), ("+", "5"), ("=", "0")]]
+    shown = "".join(text for h in hunks for _, text in h)
+    assert "|" not in shown and "---" not in shown and "**" not in shown
