@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diff import terminal_safe
+from .history import tree_blobs
 from .manifest import verify as verify_manifest
 
 # Environment a rebuild must not inherit: a date fixed by hand (the commit
@@ -56,18 +57,6 @@ def _git(repo: Path, *args: str) -> str | None:
         return None
     return result.stdout.decode("utf-8", errors="replace") if result.returncode == 0 else None
 
-
-def _tree_blobs(repo: Path, commit: str) -> dict[str, str] | None:
-    """Repo-relative path -> blob id of every file in the commit."""
-    out = _git(repo, "-c", "core.quotepath=off", "ls-tree", "-r", "-z", "--full-tree", commit)
-    if out is None:
-        return None
-    blobs = {}
-    for entry in out.split("\x00"):
-        if "\t" in entry:
-            meta, path = entry.split("\t", 1)
-            blobs[path] = meta.split()[2]
-    return blobs
 
 
 def find_repo(*folders: Path) -> Path | None:
@@ -187,7 +176,7 @@ def prove(site_dir: Path, repo: Path | None, rebuild: bool = True, python: str =
         return Verdict(False, f"{matched}, but it was built from uncommitted changes made on top of commit "
                               f"{sha[:10]} (manifest.json: source_clean false), so it cannot be proven to "
                               "come from any commit; build it again from a clean checkout.")
-    tree = _tree_blobs(repo, sha)
+    tree = tree_blobs(repo, sha)
     problems, _ = verify_manifest(site_dir, tree)
     if problems:
         return Verdict(False, f"{name}: the manifest's sources are not those of commit {sha}: "
