@@ -151,3 +151,21 @@ def test_index_numbers_are_generated_from_the_organisation_code_and_stay_put(tmp
     assert len(set(numbers.values())) == len(numbers)
     # Without a code nothing is made up.
     assert {n.index_no for n in publish(load_corpus(ROOTS / "basic" / "notices"), None).notices} == {None, "00812345-0-2019-00010"}
+
+
+def test_a_correction_moves_the_entrys_updated_date_not_its_published_one():
+    import dataclasses
+    import datetime as dt
+
+    from gazette.corpus import load_corpus
+    from gazette.feeds import atom
+    from gazette.public import PublicRevision, publish
+
+    notice = next(n for n in publish(load_corpus(ROOTS / "basic" / "notices"), None).notices if n.doc_number.serial == 10 and n.year == 2020)
+    when = dt.datetime(2020, 3, 5, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    corrected = dataclasses.replace(notice, revisions=(
+        PublicRevision("b" * 40, "b" * 10, when, "书记员", "更正收费标准", "更正"),
+        PublicRevision("a" * 40, "a" * 10, when - dt.timedelta(days=20), "书记员", "新增", "收录"),
+    ))
+    entry = feedparser.parse(atom("测试", "feeds/all.xml", [corrected], None, "测试")).entries[0]
+    assert entry.published.startswith("2020-02-15") and entry.updated.startswith("2020-03-05T09:30:00+08:00")
