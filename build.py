@@ -45,6 +45,8 @@ def cmd_check(args) -> int:
     from gazette.public import publish
 
     corpus = load_corpus(_notices_dir(args), root=Path.cwd())
+    for warning in corpus.warnings:
+        print(warning, file=sys.stderr)
     listed = len(publish(corpus, None).notices)
     print(f"{len(corpus.notices)} notices checked, no problems ({listed} will be published).")
     return 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .notice import Notice, read_notice
@@ -25,6 +25,7 @@ class Corpus:
     root: Path                 # the project folder; paths are shown relative to it
     notices_dir: Path
     notices: list[Notice]      # every notice, 不予公开 included, newest first
+    warnings: list[Problem] = field(default_factory=list)   # reported by check; nothing is refused for them
 
     def find(self, number_or_path: str) -> Notice | None:
         from . import docnumber
@@ -121,10 +122,54 @@ def load_corpus(notices_dir: Path, root: Path | None = None) -> Corpus:
         ))
 
     problems.extend(_check_unique(notices))
-    if problems:
+    problems.extend(_check_relations(notices))
+    if any(not p.warning for p in problems):
         raise CorpusError(problems)
     notices.sort(key=lambda n: n.sort_key, reverse=True)
-    return Corpus(root=root, notices_dir=notices_dir, notices=notices)
+    return Corpus(root=root, notices_dir=notices_dir, notices=notices, warnings=sorted(problems))
+
+
+def _check_relations(notices: list[Notice]) -> list[Problem]:
+    """supersedes and repealed_by: a number missing from the corpus (a warning), a cycle (an error)."""
+    by_number = {n.doc_number: n for n in notices if n.doc_number}
+    out = []
+    replaces: dict = {}          # number -> numbers it replaces or repeals
+    for n in sorted(notices, key=lambda n: n.rel):
+        for key, numbers in (("supersedes", n.supersedes), ("repealed_by", [n.repealed_by] if n.repealed_by else [])):
+            for number in numbers:
+                if number not in by_number:
+                    out.append(Problem(n.rel, n.lines[key], key, f"{number} is not in the corpus, so it cannot be linked", warning=True))
+        if n.doc_number:
+            replaces.setdefault(n.doc_number, set()).update(n.supersedes)
+        if n.repealed_by and n.doc_number:
+            replaces.setdefault(n.repealed_by, set()).add(n.doc_number)
+    reported = set()
+    for start in sorted(replaces, key=str):
+        path, seen = [start], {start}
+        cycle = _cycle(start, replaces, path, seen)
+        if cycle and frozenset(cycle) not in reported:
+            reported.add(frozenset(cycle))
+            chain = " → ".join(str(x) for x in cycle + [cycle[0]])
+            for number in cycle:
+                n = by_number.get(number)
+                if n is not None:
+                    key = "supersedes" if "supersedes" in n.lines else "repealed_by" if "repealed_by" in n.lines else "doc_number"
+                    out.append(Problem(n.rel, n.lines[key], key, f"notices replace or repeal each other in a circle: {chain}"))
+    return out
+
+
+def _cycle(node, edges, path, seen):
+    for nxt in sorted(edges.get(node, ()), key=str):
+        if nxt == path[0]:
+            return list(path)
+        if nxt not in seen:
+            seen.add(nxt)
+            path.append(nxt)
+            found = _cycle(nxt, edges, path, seen)
+            if found:
+                return found
+            path.pop()
+    return None
 
 
 def _check_unique(notices: list[Notice]) -> list[Problem]:

@@ -7,14 +7,16 @@ the Publication, so only listed notices and public revisions appear.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import paths
+from . import paths, statistics
 from .addresses import unique_slugs
+from .fields import CATEGORIES
 from .pages import notice_page
-from .public import PublicNotice, Publication
+from .public import LISTED, PublicNotice, Publication
 from .render import Page, link, render
 
 
@@ -70,9 +72,10 @@ class Site:
     groups: dict[str, dict[str, list[PublicNotice]]]   # kind -> key -> notices, newest first
     slugs: dict[str, dict[str, str]]                   # kind -> key -> slug
     site_url: str | None = None                        # the site's address, if it has one
+    today: dt.date = dt.date(1970, 1, 1)               # the build's date (SOURCE_DATE_EPOCH): status as of then
 
     @classmethod
-    def of(cls, publication: Publication, site_url: str | None = None) -> Site:
+    def of(cls, publication: Publication, site_url: str | None = None, today: dt.date | None = None) -> Site:
         groups, slugs = {}, {}
         for g in GROUPINGS:
             by_key: dict[str, list[PublicNotice]] = defaultdict(list)
@@ -81,7 +84,7 @@ class Site:
                     by_key[key].append(n)
             groups[g.kind] = dict(by_key)
             slugs[g.kind] = g.slug(list(by_key))
-        return cls(publication, groups, slugs, site_url or None)
+        return cls(publication, groups, slugs, site_url or None, today or dt.date(1970, 1, 1))
 
     def page_of(self, kind: str, key: str) -> str | None:
         slug = self.slugs.get(kind, {}).get(key)
@@ -89,8 +92,8 @@ class Site:
 
     def pages(self) -> list[Page]:
         """Every generated page: notices, indexes, home and recent changes."""
-        out = [notice_page(n, self.publication, self.page_of, self.site_url) for n in self.publication.notices]
-        out += [self._home(), self._changes()]
+        out = [notice_page(n, self.publication, self.page_of, self.site_url, self.today) for n in self.publication.notices]
+        out += [self._home(), self._changes(), *self._statistics()]
         for g in GROUPINGS:
             out.append(self._overview(g))
             for key, notices in self.groups[g.kind].items():
@@ -129,6 +132,25 @@ class Site:
             feed=paths.FEED_ALL, bundle=paths.BUNDLE, data=(paths.DATA_ALL, paths.DATA_CSV, paths.DATA_SCHEMA),
         )
         return Page(src, "政府文件", html, feed=paths.FEED_ALL)
+
+    def _issuer_order(self, issuer: str) -> tuple:
+        g, counts = GROUPINGS[0], self.groups["issuers"]
+        return (g.rank(issuer), -len(counts.get(issuer, ())), issuer)
+
+    def _statistics(self) -> list[Page]:
+        """年度统计: one page per year the notices span, and their overview."""
+        notices = self.publication.notices
+        years = sorted({n.date.year for n in notices} | {n.in_force_until.year for n in notices if n.in_force_until}, reverse=True)
+        pages = []
+        for year in years:
+            src = paths.statistics_page(year)
+            withheld = None if self.publication.withheld is None else self.publication.withheld.get(year, 0)
+            html = render("statistics.html", year=year, listed=LISTED, rows=statistics.table(notices, year, self._issuer_order), categories=CATEGORIES,
+                          withheld=withheld, url=link(src), home=paths.HOME, overview=paths.STATISTICS)
+            pages.append(Page(src, f"{year}年政府信息公开统计", html))
+        html = render("statistics_index.html", years=[(y, paths.statistics_page(y)) for y in years],
+                      url=link(paths.STATISTICS), home=paths.HOME)
+        return [Page(paths.STATISTICS, "年度统计", html), *pages]
 
     def _changes(self) -> Page:
         """最近更新: the latest additions, corrections and repeals (public revisions only)."""

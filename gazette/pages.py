@@ -11,12 +11,14 @@ shown; nothing here asks whether something may be published.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from . import paths
+from .citations import link_numbers
 from .public import PublicNotice, Publication
 from .render import Anchors, Page, link, markdown_html, render, token
 
@@ -45,13 +47,19 @@ class _Section:
 
 
 def notice_page(n: PublicNotice, publication: Publication, index_page: Callable[[str, str], str | None],
-                site_url: str | None = None) -> Page:
+                site_url: str | None = None, today: dt.date | None = None) -> Page:
     """The page of a listed notice; index_page(kind, key) gives an index page's source or None.
 
     With the site's address, the page carries a QR code of it for print (扫一扫在手机打开).
     """
     anchors = Anchors()
     body, toc = markdown_html(n.body, anchors) if n.body is not None else ("", [])
+
+    def cited(number):
+        other = publication.by_number(number)
+        return paths.href(n.page, other.page) if other and other.page != n.page else None
+
+    body = Markup(link_numbers(body, cited))
     attachment_texts = []
     many = len(n.attachments) > 1
     for i, a in enumerate(n.attachments, 1):
@@ -59,14 +67,18 @@ def notice_page(n: PublicNotice, publication: Publication, index_page: Callable[
             continue
         label = f"附件{i}" if many else "附件"
         html, sub = markdown_html(a.text, anchors, shift=1)
+        html = Markup(link_numbers(html, cited))
         attachment_texts.append((_Section(i, label, a.title), html))
         toc.append(token(2, f"attachment-{i}", f"{label}：{a.title}", sub))
     if n.errata:
         toc.append(token(2, "errata", "勘误"))
+    if n.cites or n.cited_by:
+        toc.append(token(2, "citations", "相关文件"))
     toc.append(token(2, "history", "修订记录"))
     qr = _qr(paths.absolute(site_url, n.page)) if site_url else None
     html = render(
         "notice.html", n=n, body=body, attachment_texts=attachment_texts, qr=qr, home=paths.HOME,
+        today=today or dt.date(1970, 1, 1),
         long_toc=_contents(toc) if len(toc) > LONG_TOC else None,
         url=link(n.page), find=publication.by_number, index_page=index_page, apply_page=paths.APPLY,
     )

@@ -46,6 +46,13 @@ def overview_page(kind: str) -> str:
     return f"{kind}/index.md"
 
 
+STATISTICS = "statistics/index.md"
+
+
+def statistics_page(year: int) -> str:
+    return f"statistics/{year}.md"
+
+
 def issuer_feed(slug: str) -> str:
     return f"feeds/issuers/{slug}.xml"
 

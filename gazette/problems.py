@@ -16,9 +16,11 @@ class Problem:
     line: int
     field: str
     message: str
+    warning: bool = False       # reported, but nothing is refused for it
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+        kind = "warning: " if self.warning else ""
+        return f"{self.path}:{self.line}: {self.field}: {kind}{self.message}"
 
 
 class CorpusError(Exception):
@@ -30,7 +32,7 @@ class CorpusError(Exception):
 
     def report(self) -> str:
         lines = [str(p) for p in self.problems]
-        count = len(self.problems)
+        count = sum(1 for p in self.problems if not p.warning)
         noun = "problem" if count == 1 else "problems"
         lines.append(f"{count} {noun} found.")
         return "\n".join(lines)

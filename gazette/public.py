@@ -26,12 +26,13 @@ disclosure cannot be read counts as 不予公开):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import paths
+from . import citations, paths
 from .catalogue import index_numbers
 from .corpus import Corpus
 from .diff import FieldChange, Segments, as_read, changed, text_diff
@@ -118,6 +119,23 @@ class PublicNotice:
     sources: tuple[tuple[str, Path], ...] = ()    # (shown path, file) the published text comes from
     revisions: tuple[PublicRevision, ...] | None = None   # newest first; None: no history
     superseded_by: tuple[DocNumber, ...] = ()     # listed notices that replace this one
+    repeals: tuple[DocNumber, ...] = ()           # listed notices whose repealed_by names this one
+    cites: tuple[DocNumber, ...] = ()             # listed notices its public text cites
+    cited_by: tuple[DocNumber, ...] = ()          # listed notices whose public text cites it
+    in_force_from: dt.date | None = None          # 施行日期, else 成文日期
+    in_force_until: dt.date | None = None         # the first day it no longer applies, if known
+    ended: bool = False                           # marked 废止/失效 (the date, if known, is in_force_until)
+
+    def status_on(self, day: dt.date) -> str:
+        """现行有效 / 已废止（自…起）/ 尚未施行, as of a day."""
+        if self.in_force_from and day < self.in_force_from:
+            return "尚未施行"
+        if self.in_force_until and day >= self.in_force_until:
+            word = "已失效" if self.validity == "失效" else "已废止"
+            return f"{word}（自{self.in_force_until.year}年{self.in_force_until.month}月{self.in_force_until.day}日起）"
+        if self.ended and self.in_force_until is None:     # 废止/失效 recorded without a date
+            return "已失效" if self.validity == "失效" else "已废止"
+        return "现行有效"
 
     @property
     def sort_key(self) -> tuple:
@@ -140,6 +158,7 @@ class Publication:
     notices: tuple[PublicNotice, ...]            # newest first
     has_history: bool
     commit: str | None = None
+    withheld: dict | None = None          # year -> number of 不予公开 notices, only when the site counts them
     _by_number: dict = field(default_factory=dict, compare=False, repr=False)
 
     def by_number(self, number: DocNumber | None) -> PublicNotice | None:
@@ -151,11 +170,13 @@ class Publication:
 
 
 def publish(corpus: Corpus, history: History | None, commit: str | None = None,
-            index_code: str | None = None) -> Publication:
+            index_code: str | None = None, count_withheld: bool = False) -> Publication:
     """The publication: what every output is made from.
 
     history is None when there is none to trust; commit names what was built;
-    index_code, the organisation code, makes 索引号 where none was written.
+    index_code, the organisation code, makes 索引号 where none was written;
+    count_withheld publishes how many 不予公开 notices each year has (a count,
+    never anything else; off unless the site decides otherwise).
     """
     listed = [n for n in corpus.notices if disclosure_of(n.disclosure) in LISTED]
     # The numbers of 不予公开 notices: they never appear, not even where a
@@ -171,9 +192,57 @@ def publish(corpus: Corpus, history: History | None, commit: str | None = None,
         revisions = None if history is None else tuple(_revisions(n, history, hidden))
         later = tuple(replaced.get(n.doc_number, ())) if n.doc_number else ()
         notices.append(_view(n, corpus.root, revisions, later, hidden))
-    notices = index_numbers(tuple(notices), index_code)
+    notices = _relations(index_numbers(tuple(notices), index_code))
     by_number = {n.doc_number: n for n in notices if n.doc_number is not None}
-    return Publication(tuple(notices), history is not None, commit or (history.head if history else None), by_number)
+    withheld = None
+    if count_withheld:
+        withheld = {}
+        for n in corpus.notices:
+            if disclosure_of(n.disclosure) not in LISTED:
+                withheld[n.year] = withheld.get(n.year, 0) + 1
+    return Publication(tuple(notices), history is not None, commit or (history.head if history else None),
+                       withheld, by_number)
+
+
+def _relations(notices: tuple[PublicNotice, ...]) -> tuple[PublicNotice, ...]:
+    """Citations, repeals and validity over time, both ways, among listed notices only.
+
+    Only public text is searched for citations (a 依申请公开 notice cites
+    nothing the site can show), and only listed notices are linked or counted,
+    so no relation hints at a notice that is not published.
+    """
+    by_number = {n.doc_number: n for n in notices if n.doc_number is not None}
+    cites: dict[str, tuple[DocNumber, ...]] = {}
+    cited_by: dict[DocNumber, list[DocNumber]] = {}
+    for n in notices:
+        if n.body is None:
+            continue
+        text = "\n".join([n.body, *(a.text for a in n.attachments if a.text)])
+        found = tuple(dict.fromkeys(x for _, _, x in citations.find(text, by_number) if x != n.doc_number))
+        cites[n.source] = found
+        for x in found:
+            cited_by.setdefault(x, []).append(n.doc_number)
+    repeals: dict[DocNumber, list[DocNumber]] = {}
+    for n in notices:
+        if n.repealed_by in by_number and n.doc_number:
+            repeals.setdefault(n.repealed_by, []).append(n.doc_number)
+
+    def start(x: PublicNotice) -> dt.date:
+        return x.effective or x.date
+
+    out = []
+    for n in notices:
+        ends = [n.repealed_on] if n.repealed_on else []
+        if n.repealed_by in by_number:
+            ends.append(start(by_number[n.repealed_by]))
+        ends += [start(by_number[s]) for s in n.superseded_by if s in by_number]
+        until = min(ends) if ends else None
+        out.append(dataclasses.replace(
+            n, cites=cites.get(n.source, ()), cited_by=tuple(cited_by.get(n.doc_number, ())) if n.doc_number else (),
+            repeals=tuple(repeals.get(n.doc_number, ())) if n.doc_number else (),
+            in_force_from=start(n), in_force_until=until, ended=n.validity != "有效",
+        ))
+    return tuple(out)
 
 
 def _public_value(key: str, value, hidden: frozenset):

@@ -48,7 +48,7 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 # Page anchors our templates use; a body heading never takes one of them.
-RESERVED_IDS = ("errata", "history", "attachments")
+RESERVED_IDS = ("errata", "history", "attachments", "citations")
 
 
 def clean_html(fragment: str) -> Markup:

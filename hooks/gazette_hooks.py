@@ -10,6 +10,8 @@ Moving to another engine means rewriting this file and overrides/.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -63,11 +65,13 @@ def on_config(config):
     history = read_history(notices_dir)
     try:
         code = (config.extra.get("organisation") or {}).get("code")
-        publication = publish(corpus, history, head_commit(notices_dir), index_code=code)
+        withheld = bool((config.extra.get("statistics") or {}).get("count_withheld"))
+        publication = publish(corpus, history, head_commit(notices_dir), index_code=code, count_withheld=withheld)
     finally:
         if history is not None:
             history.close()
-    _state.site = Site.of(publication, config.site_url)
+    built_on = dt.datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH") or 0), dt.timezone.utc).date()
+    _state.site = Site.of(publication, config.site_url, built_on)
     _state.pages = {}
     _state.hand_written = []
     return config

@@ -26,6 +26,8 @@ def test_every_public_and_on_request_notice_has_its_page(basic_site):
 def test_notice_page_has_the_metadata_table(basic_site):
     page = read_page(basic_site / "notices/2020/sanfu-2020-10.html")
     assert page.h1 == "三亚市人民政府 三亚市财政局关于停车收费标准的通知"
+    # Status as of the build date (the commit's date); the browser restates it as of today.
+    assert re.fullmatch(r"现行有效（截至\d{4}年\d{1,2}月\d{1,2}日）", page.meta.pop("效力状态"))
     assert page.meta == {
         "索引号": "—",
         "主题分类": "交通、财政",
@@ -39,6 +41,7 @@ def test_notice_page_has_the_metadata_table(basic_site):
         "主送机关": "各区人民政府，市政府直属各单位",
         "施行日期": "2020年3月1日",
         "替代文件": "三府〔2019〕9号",
+        "本文件废止": "三府〔2019〕9号",       # recorded on 三府〔2019〕9号 as repealed_by
     }
 
 
