@@ -8,24 +8,9 @@ the hexagonal brackets 〔〕, no spaces and a trailing 号.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
-# Every bracket pair people type around the year, mapped to 〔 and 〕.
-_OPEN = "〔[［(（【｛{〖"
-_CLOSE = "〕]］)）】｝}〗"
-_BRACKETS = str.maketrans({**{c: "〔" for c in _OPEN}, **{c: "〕" for c in _CLOSE}})
-
-_YEAR = r"(?P<year>\d{4})"
-_SERIAL = r"(?P<serial>\d{1,6})"
-_PREFIX = r"(?P<prefix>[^\d〔〕]+?)"
-# Tried in order; spaces are allowed around every part and dropped.
-_FORMS = [
-    re.compile(rf"^{_PREFIX}\s*〔\s*{_YEAR}\s*〕\s*第?\s*{_SERIAL}\s*号?$"),
-    re.compile(rf"^{_PREFIX}\s*{_YEAR}\s*年\s*第?\s*{_SERIAL}\s*号?$"),
-    re.compile(rf"^{_PREFIX}\s+{_YEAR}\s+{_SERIAL}\s*号?$"),
-]
+from . import tokens
 
 
 class DocNumberError(ValueError):
@@ -46,28 +31,14 @@ class DocNumber:
         return (self.prefix, self.year, self.serial)
 
 
-def _fold(text: str) -> str:
-    # NFKC turns full-width digits and letters into ASCII and U+3000 into a
-    # space; it leaves 〔〕 and Han characters alone.
-    text = unicodedata.normalize("NFKC", text)
-    return text.translate(_BRACKETS).strip()
-
-
 def parse(text: str) -> DocNumber:
-    """Split a document number in any common spelling into its parts."""
+    """Split a document number in any common spelling into its parts (rules: gazette/tokens.py)."""
     if not isinstance(text, str):
         raise DocNumberError(f"expected text, got {text!r}")
-    folded = _fold(text)
-    for form in _FORMS:
-        match = form.match(folded)
-        if match:
-            prefix = re.sub(r"\s+", "", match["prefix"])
-            if not prefix:
-                break
-            return DocNumber(prefix, int(match["year"]), int(match["serial"]))
-    raise DocNumberError(
-        f"expected a document number like 三府〔2020〕124号, got {text!r}"
-    )
+    parts = tokens.parse_number(text)
+    if parts is None:
+        raise DocNumberError(f"expected a document number like 三府〔2020〕124号, got {text!r}")
+    return DocNumber(*parts)
 
 
 def normalize(text: str) -> str:

@@ -36,11 +36,11 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from . import paths
+from . import paths, tokens
+from .fields import cn_date
 from .public import PublicNotice, Publication
 
 SHARD_BYTES = 24_000       # aim for shards about this size
@@ -50,8 +50,6 @@ MAX_WEIGHT = 44
 # Weights of one occurrence, by field; summed and capped at MAX_WEIGHT.
 W_NUMBER, W_TITLE, W_ISSUER, W_BODY_CAP = MAX_WEIGHT, 12, 6, 8
 
-_HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_RUN = re.compile(rf"([{_HAN}]+)|([a-z0-9]+)")
 
 # 90 safe ASCII characters (no quote, backslash, or space): the first 45 end a
 # number, the other 45 continue it.
@@ -60,14 +58,8 @@ _END, _MORE = _ALPHABET[:45], _ALPHABET[45:]
 assert len(_END) == len(_MORE) == 45
 
 
-def fold(text: str) -> str:
-    """What both sides do first: full-width to ASCII, lower case."""
-    return unicodedata.normalize("NFKC", text).lower()
-
-
-def runs(text: str) -> list[tuple[str, str]]:
-    """Runs of Han characters ('h') and of letters/digits ('a')."""
-    return [("h", m[1]) if m[1] else ("a", m[2]) for m in _RUN.finditer(fold(text))]
+fold = tokens.fold          # the rules are gazette/tokens.py's, shared with search.js
+runs = tokens.runs
 
 
 def grams(run: str) -> list[str]:
@@ -103,7 +95,14 @@ def index_terms(text: str, words: bool = True) -> dict[str, int]:
         if kind == "h" and words and len(run) > 2:
             for w in _jieba_words(run):
                 counts["w:" + w] += 1
+    # A pair across any space between Han characters too: a query cut from
+    # spaced text (宝 市 of 孙宝 市长) joins differently than its context did.
+    for m in _ACROSS.finditer(fold(text)):
+        counts[m[1] + m[2]] += 1
     return counts
+
+
+_ACROSS = re.compile(f"([{tokens.HAN}])[{tokens.SPACE}]+(?=([{tokens.HAN}]))")
 
 
 _jieba = None
@@ -159,7 +158,7 @@ def decode_numbers(text: str) -> list[int]:
 
 def plain_text(markdown: str) -> str:
     """What a reader sees of a Markdown body, as plain text for search."""
-    text = re.sub(r"<[^>]+>", "", markdown)
+    text = re.sub(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>", "", markdown)   # tags, not <书名>
     text = re.sub(r"^\s*\|?\s*:?-{3,}.*$", "", text, flags=re.M)       # table rules
     text = re.sub(r"\{[:#.][^}]*\}", "", text)                           # attr lists
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)                # links
@@ -169,6 +168,17 @@ def plain_text(markdown: str) -> str:
     text = text.replace("|", " ")
     text = re.sub(r"[ \t]+", " ", text)
     return re.sub(r"\n\s*\n+", "\n", text).strip()
+
+
+def _shown(notice: PublicNotice) -> str:
+    """The metadata table and the lines around the body, as the page shows them."""
+    days = [notice.date, notice.published_on, notice.effective, notice.repealed_on, notice.printed_on]
+    parts = [cn_date(d) for d in days if d]
+    parts += [notice.index_no or "", "、".join(notice.topics), notice.recipients or "", notice.cc or "",
+              notice.validity, notice.printed_by or ""]
+    if notice.contact:
+        parts += [notice.contact.get("name") or "", notice.contact.get("phone") or ""]
+    return "\n".join(p for p in parts if p)
 
 
 def _fields(notice: PublicNotice) -> tuple[str, str, str]:
@@ -193,6 +203,11 @@ def _weights(notice: PublicNotice, words: bool) -> dict[str, int]:
         weights[term] += W_TITLE
     for term in index_terms(issuers, words):
         weights[term] += W_ISSUER
+    shown = _shown(notice)
+    for term in index_terms(shown, words):
+        weights[term] += W_ISSUER
+    for term in tokens.date_terms(shown):   # 2020年7月 ranks that month's notices first
+        weights[term] += W_TITLE
     for issuer in notice.issuers:      # a query naming the issuer in full
         weights["w:" + fold(issuer)] += W_TITLE
     if notice.doc_number:
@@ -234,6 +249,7 @@ def build_index(publication: Publication, words: bool = True) -> dict[str, str]:
     for doc_id, notice in enumerate(notices):
         files[paths.search_text(doc_id)] = _call("text", doc_id, _doc(notice))
     files[paths.SEARCH_META] = _call("meta", 0, _meta(notices, shards))
+    files[paths.SEARCH_T2S] = _call("t2s", 0, tokens.t2s_values())   # loaded only for a traditional query
     return files
 
 
@@ -261,6 +277,7 @@ def _meta(notices: tuple[PublicNotice, ...], shards: int) -> dict:
         "issuers": issuers, "years": years, "yearBase": base,
         "docYears": doc_years, "docIssuers": doc_issuers,
         "alphabet": _ALPHABET,
+        "rules": tokens.rules(),
     }
 
 

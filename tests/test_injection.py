@@ -351,7 +351,7 @@ def test_script_and_json_files_are_data_not_code(site):
     problems = []
     for path in sorted((site / "search-index").rglob("*.js")):
         text = path.read_text(encoding="utf-8")
-        m = re.fullmatch(r"__gz\.(meta|shard|text)\((\d+),(.*)\);\n?", text, re.S)
+        m = re.fullmatch(r"__gz\.(meta|shard|text|t2s)\((\d+),(.*)\);\n?", text, re.S)
         if not m:
             problems.append(f"{path.relative_to(site)}: not one __gz call: {text[:120]!r}")
             continue

@@ -36,6 +36,7 @@ def engine(browser, bundled_site):
     pg = context.new_page()
     pg.goto((bundled_site / "search.html").as_uri())
     pg.wait_for_function("() => window.__gz && window.__gz.search")
+    pg.evaluate("() => __gz.ready()")       # the rules (meta.js) and the traditional table
     yield pg
     context.close()
 
@@ -143,6 +144,23 @@ RELEVANCE = [
     ("2020年9月1日", "三府〔2020〕124号", 3),
     ("第一批历史建筑", "三府办〔2020〕118号", 1),
     ("21处", "三府办〔2020〕118号", 1),
+    # traditional characters fold to simplified (the table is loaded for such queries only)
+    ("自來水價格", "三府〔2020〕124号", 1),
+    ("脫貧攻堅", "三扶发〔2020〕4号", 3),
+    ("歷史建築", "三府办〔2020〕118号", 3),
+    ("行業協會商會", "三府办〔2020〕127号", 3),
+    ("非法集資", "三府办〔2020〕140号", 3),
+    ("三府［２０２０］１２４號", "三府〔2020〕124号", 1),
+    # names set with alignment spaces in the text, typed without them
+    ("周俊", "三府办〔2020〕127号", 1),
+    ("周 俊", "三府办〔2020〕127号", 1),
+    # what the page shows around the text: dates as written there, the contact person
+    ("2020年3月24日", "三扶发〔2020〕4号", 1),
+    ("2020年6月12日", "三民字〔2020〕92号", 1),
+    ("林晓", "三扶发〔2020〕4号", 1),
+    ("88275370", "三扶发〔2020〕4号", 1),
+    # a decimal is one term
+    ("6.10元", "三府〔2020〕124号", 1),
     # one character
     ("水", "三府〔2020〕124号", 3),
     ("钩", "三府办〔2020〕127号", 3),
@@ -158,7 +176,26 @@ def test_relevance(engine, query, expected, top):
 
 
 def test_the_relevance_suite_is_large_enough():
-    assert len(RELEVANCE) >= 40
+    assert len(RELEVANCE) >= 65
+
+
+def test_a_month_brings_that_months_notices_first(engine):
+    found = find(engine, "2020年6月")
+    assert set(found["numbers"][:2]) == {"三民字〔2020〕92号", "三民字〔2020〕115号"}, found["numbers"][:5]
+    found = find(engine, "2020年3月")
+    assert found["numbers"][0] == "三扶发〔2020〕4号"
+
+
+def test_the_traditional_table_is_loaded_only_for_a_traditional_query(bundled_site, page):
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto((bundled_site / "search.html").as_uri() + "?q=自来水价格")
+    page.locator(".gz-result__title").first.wait_for(timeout=10_000)
+    assert not any(u.endswith("t2s.js") for u in requested)
+    page.goto((bundled_site / "search.html").as_uri() + "?q=自來水價格")
+    page.locator(".gz-result__title").first.wait_for(timeout=10_000)
+    assert any(u.endswith("t2s.js") for u in requested)
+    assert "自来水价格" in page.locator(".gz-result__title").first.inner_text()
 
 
 def test_ties_are_broken_newest_first(tmp_path, page):

@@ -10,8 +10,6 @@
 (function () {
   "use strict";
 
-  var HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
-  var RUN = new RegExp("([" + HAN + "]+)|([a-z0-9]+)", "g");
   var PAGE = 10;
 
   /* This script is at <root>/assets/javascripts/search.js on every page;
@@ -35,6 +33,7 @@
   G.meta = function (_, data) { arrive("meta", data); };
   G.shard = function (k, data) { arrive("shards/" + k, data); };
   G.text = function (k, data) { arrive("text/" + k, data); };
+  G.t2s = function (_, data) { arrive("t2s", data); };
 
   function load(key) {
     if (key in loaded) {
@@ -57,18 +56,78 @@
     return waiting[key].promise;
   }
 
-  /* --- terms: the same rules as gazette/search.py ------------------------ */
+  /* --- terms: the rules of gazette/tokens.py, shipped in meta.js ----------- */
+
+  var R = null;       /* the compiled rules, once meta.js has arrived */
+  var T2S = null;     /* traditional → simplified, loaded for a traditional query */
+
+  function useRules(rules) {
+    if (R) {
+      return R;
+    }
+    var S = "[" + rules.space + "]";
+    var open = new RegExp("[" + rules.open.replace(/[\]\[\\^-]/g, "\\$&") + "]", "gu");
+    var close = new RegExp("[" + rules.close.replace(/[\]\[\\^-]/g, "\\$&") + "]", "gu");
+    R = {
+      run: new RegExp(rules.run, "gu"),
+      segment: new RegExp("([" + rules.han + "]+)|(" + S + "+)|([^])", "gu"),
+      forms: rules.numberForms.map(function (f) { return new RegExp(f, "u"); }),
+      prefixSpace: new RegExp(S + "+", "gu"),
+      date: new RegExp(rules.date, "gu"),
+      open: open,
+      close: close,
+      traditional: new RegExp("[" + rules.t2sKeys + "]", "u"),
+      keys: rules.t2sKeys
+    };
+    return R;
+  }
+
+  function joinSpaced(text) {
+    /* As tokens.join_spaced: spaces between single Han characters go. */
+    var segs = [];
+    var m;
+    R.segment.lastIndex = 0;
+    while ((m = R.segment.exec(text))) {
+      segs.push([m[1] ? 1 : m[2] ? 2 : 3, m[0]]);
+    }
+    var out = "";
+    for (var i = 0; i < segs.length; i++) {
+      if (segs[i][0] === 2 && i > 0 && i < segs.length - 1 && segs[i - 1][0] === 1 && segs[i + 1][0] === 1 &&
+          (Array.from(segs[i - 1][1]).length === 1 || Array.from(segs[i + 1][1]).length === 1)) {
+        continue;
+      }
+      out += segs[i][1];
+    }
+    return out;
+  }
 
   function fold(text) {
-    return text.normalize("NFKC").toLowerCase();
+    var t = text.normalize("NFKC").toLowerCase();
+    if (T2S && R.traditional.test(t)) {
+      t = Array.from(t).map(function (c) { return T2S[c] || c; }).join("");
+    }
+    return joinSpaced(t);
+  }
+
+  function needsT2S(text) {
+    return !T2S && R.traditional.test(text.normalize("NFKC"));
+  }
+
+  function loadT2S() {
+    return load("t2s").then(function (values) {
+      var keys = Array.from(R.keys);
+      var vals = Array.from(values);
+      T2S = {};
+      keys.forEach(function (k, i) { T2S[k] = vals[i]; });
+    });
   }
 
   function runs(text) {
     var out = [];
     var m;
     var folded = fold(text);
-    RUN.lastIndex = 0;
-    while ((m = RUN.exec(folded))) {
+    R.run.lastIndex = 0;
+    while ((m = R.run.exec(folded))) {
       out.push(m[1] ? ["h", m[1]] : ["a", m[2]]);
     }
     return out;
@@ -101,22 +160,13 @@
     return { required: unique(required), boost: unique(boost) };
   }
 
-  /* Document numbers, as gazette/docnumber.py parses them. */
-  var FORMS = [
-    /^([^\d〔〕]+?)\s*〔\s*(\d{4})\s*〕\s*第?\s*(\d{1,6})\s*号?$/,
-    /^([^\d〔〕]+?)\s*(\d{4})\s*年\s*第?\s*(\d{1,6})\s*号?$/,
-    /^([^\d〔〕]+?)\s+(\d{4})\s+(\d{1,6})\s*号?$/
-  ];
-
+  /* Document numbers, as tokens.parse_number reads them. */
   function parseNumber(text) {
-    var t = text.normalize("NFKC")
-      .replace(/[〔\[［(（【｛{〖]/g, "〔")
-      .replace(/[〕\]］)）】｝}〗]/g, "〕")
-      .trim();
-    for (var i = 0; i < FORMS.length; i++) {
-      var m = FORMS[i].exec(t);
+    var t = text.normalize("NFKC").replace(R.open, "〔").replace(R.close, "〕");
+    for (var i = 0; i < R.forms.length; i++) {
+      var m = R.forms[i].exec(t);
       if (m) {
-        var prefix = m[1].replace(/\s+/g, "");
+        var prefix = m[1].replace(R.prefixSpace, "");
         if (!prefix) {
           return null;
         }
@@ -124,6 +174,26 @@
       }
     }
     return null;
+  }
+
+  function dateTerms(text) {
+    /* As tokens.date_terms: d:2020-07, and d:2020-07-06 for a day. */
+    var out = [];
+    var m;
+    var t = text.normalize("NFKC");
+    R.date.lastIndex = 0;
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    while ((m = R.date.exec(t))) {
+      var month = parseInt(m[2], 10);
+      var day = m[3] ? parseInt(m[3], 10) : null;
+      if (month >= 1 && month <= 12 && (day === null || (day >= 1 && day <= 31))) {
+        out.push("d:" + m[1] + "-" + two(month));
+        if (day) {
+          out.push("d:" + m[1] + "-" + two(month) + "-" + two(day));
+        }
+      }
+    }
+    return unique(out);
   }
 
   function shardOf(term, shards) {
@@ -245,8 +315,11 @@
     filters = filters || {};
     return load("meta").then(function (meta) {
       decodeMeta(meta);
+      useRules(meta.rules);
+      return needsT2S(query) ? loadT2S().then(function () { return meta; }) : meta;
+    }).then(function (meta) {
       var t = queryTerms(query);
-      var special = [];
+      var special = dateTerms(query).map(function (term) { return [term, 1000]; });
       var number = parseNumber(query);
       if (number) {
         special.push(["n:" + fold(number), 100000]);
@@ -651,7 +724,13 @@
   }
 
   G.search = search;
+  /* For tests: the same rules as Python, once meta.js has arrived (G.ready). */
+  G.ready = function () {
+    return load("meta").then(function (meta) { useRules(meta.rules); return loadT2S(); });
+  };
   G.tokenize = function (text) { return queryTerms(text); };
+  G.fold = fold;
+  G.dateTerms = dateTerms;
   G.parseNumber = parseNumber;
   G.shardOf = shardOf;
   G.decode = function (text) {

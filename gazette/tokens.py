@@ -1,0 +1,136 @@
+"""How text is read for search and document numbers: the one source of the rules.
+
+Python (gazette/search.py, gazette/docnumber.py) and the browser
+(docs/assets/javascripts/search.js) must split text identically, so every
+rule is written here once, as data that both sides compile: the Han ranges,
+the characters counted as space, the brackets of a document number, its
+forms, the date form, and the traditional-to-simplified table.  search.py
+ships rules() in search-index/meta.js; search.js builds its regular
+expressions from it.  A hypothesis test feeds thousands of random strings to
+both sides and requires identical terms and number parses.
+
+Regular expressions here use only syntax that means the same in Python's re
+and JavaScript's RegExp with the u flag: explicit classes ([0-9], never \\d
+or \\s, which are Unicode-wide in Python and not in JavaScript).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Characters that separate words, of every width, and the BOM and zero-width
+# space that copy-paste leaves in text.
+SPACE = " \t\n\r\f\v\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+OPEN = "〔[［(（【｛{〖"
+CLOSE = "〕]］)）】｝}〗"
+# A run of letters and digits; a decimal (6.10) or a percentage (8.2%) is one run.
+ALNUM = "[a-z0-9]+(?:\\.[0-9]+)*%?"
+RUN = f"([{HAN}]+)|({ALNUM})"
+
+_S = f"[{SPACE}]*"
+_PREFIX = "([^0-9〔〕]+?)"
+# Document numbers, after folding brackets to 〔〕: tried in order.
+NUMBER_FORMS = [
+    f"^{_S}{_PREFIX}{_S}〔{_S}([0-9]{{4}}){_S}〕{_S}第?{_S}([0-9]{{1,6}}){_S}号?{_S}$",
+    f"^{_S}{_PREFIX}{_S}([0-9]{{4}}){_S}年{_S}第?{_S}([0-9]{{1,6}}){_S}号?{_S}$",
+    f"^{_S}{_PREFIX}[{SPACE}]+([0-9]{{4}})[{SPACE}]+([0-9]{{1,6}}){_S}号?{_S}$",
+]
+# A date as pages show it: 2020年7月6日, or a month, 2020年7月.
+DATE = "([0-9]{4})年([0-9]{1,2})月(?:([0-9]{1,2})日)?"
+
+_RUN = re.compile(RUN)
+_FORMS = [re.compile(f) for f in NUMBER_FORMS]
+_DATE = re.compile(DATE)
+_SEGMENT = re.compile(f"([{HAN}]+)|([{SPACE}]+)|(.)", re.S)
+_BRACKETS = str.maketrans({**{c: "〔" for c in OPEN}, **{c: "〕" for c in CLOSE}})
+_PREFIX_SPACE = re.compile(f"[{SPACE}]+")
+
+
+@functools.lru_cache(maxsize=1)
+def traditional() -> dict[str, str]:
+    """Traditional → simplified, one character each (OpenCC's t2s, made at build time)."""
+    import opencc
+
+    ranges = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)]
+    chars = "".join(chr(i) for a, b in ranges for i in range(a, b + 1))
+    han = re.compile(f"^[{HAN}]$")
+    out = opencc.OpenCC("t2s").convert(chars)
+    return {a: b for a, b in zip(chars, out) if a != b and han.match(b)}
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, str]:
+    return str.maketrans(traditional())
+
+
+def join_spaced(text: str) -> str:
+    """Drop spaces set between single Han characters for alignment (周 俊 → 周俊, 组 长 → 组长)."""
+    segments = [(m.lastindex, m[0]) for m in _SEGMENT.finditer(text)]
+    out = []
+    for i, (kind, seg) in enumerate(segments):
+        if kind == 2 and 0 < i < len(segments) - 1:
+            (lk, left), (rk, right) = segments[i - 1], segments[i + 1]
+            if lk == 1 and rk == 1 and (len(left) == 1 or len(right) == 1):
+                continue
+        out.append(seg)
+    return "".join(out)
+
+
+def fold(text: str) -> str:
+    """What both sides do first: NFKC (full-width to half-width), lower case,
+    traditional to simplified, alignment spaces joined."""
+    text = unicodedata.normalize("NFKC", text).lower().translate(_t2s_table())
+    return join_spaced(text)
+
+
+def runs(text: str) -> list[tuple[str, str]]:
+    """Runs of Han characters ('h') and of letters and digits ('a') of folded text."""
+    return [("h", m[1]) if m[1] else ("a", m[2]) for m in _RUN.finditer(fold(text))]
+
+
+def parse_number(text: str) -> tuple[str, int, int] | None:
+    """(prefix, year, serial) of a document number in any common spelling, or None."""
+    folded = unicodedata.normalize("NFKC", text).translate(_BRACKETS)
+    for form in _FORMS:
+        m = form.match(folded)
+        if m:
+            prefix = _PREFIX_SPACE.sub("", m[1])
+            return (prefix, int(m[2]), int(m[3])) if prefix else None
+    return None
+
+
+def dates(text: str) -> list[tuple[int, int, int | None]]:
+    """(year, month, day or None) of every date written as the pages write them."""
+    out = []
+    for m in _DATE.finditer(unicodedata.normalize("NFKC", text)):
+        month, day = int(m[2]), int(m[3]) if m[3] else None
+        if 1 <= month <= 12 and (day is None or 1 <= day <= 31):
+            out.append((int(m[1]), month, day))
+    return out
+
+
+def date_terms(text: str) -> list[str]:
+    """d:2020-07 for a month, and d:2020-07-06 too for a day."""
+    out = []
+    for year, month, day in dates(text):
+        out.append(f"d:{year}-{month:02d}")
+        if day:
+            out.append(f"d:{year}-{month:02d}-{day:02d}")
+    return list(dict.fromkeys(out))
+
+
+def rules() -> dict:
+    """Everything search.js needs to read text as Python does (shipped in meta.js)."""
+    table = traditional()
+    return {
+        "han": HAN, "space": SPACE, "open": OPEN, "close": CLOSE, "run": RUN,
+        "numberForms": NUMBER_FORMS, "date": DATE, "t2sKeys": "".join(table),
+    }
+
+
+def t2s_values() -> str:
+    """The simplified characters, in the order of rules()['t2sKeys'] (search-index/t2s.js)."""
+    return "".join(traditional().values())
