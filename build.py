@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 from gazette.corpus import load_corpus  # noqa: E402
-from gazette.problems import CorpusError  # noqa: E402
+from gazette.problems import CorpusError, Problem  # noqa: E402
 
 
 class Failure(Exception):
@@ -41,9 +41,21 @@ def _notices_dir(args) -> Path:
     return Path(args.notices).resolve() if args.notices else ROOT / "notices"
 
 
+def _check_synonyms() -> None:
+    """synonyms.txt is data staff edit: a malformed line is a problem like any other."""
+    from gazette import tokens
+
+    try:
+        tokens.read_synonyms()
+    except tokens.SynonymError as e:
+        line, message = e.args
+        raise CorpusError([Problem(os.path.relpath(tokens.SYNONYMS, Path.cwd()), line, "synonyms", message)]) from None
+
+
 def cmd_check(args) -> int:
     from gazette.public import publish
 
+    _check_synonyms()
     corpus = load_corpus(_notices_dir(args), root=Path.cwd())
     for warning in corpus.warnings:
         print(warning, file=sys.stderr)
@@ -79,6 +91,7 @@ def cmd_build(args) -> int:
 
     from gazette import sitedir
 
+    _check_synonyms()
     load_corpus(_notices_dir(args), root=Path.cwd())   # fail early, with every problem
     _reproducible_dates()
     site_dir = Path(args.site_dir).resolve() if args.site_dir else ROOT / "site"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from pathlib import Path
 
 HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Characters that separate words, of every width, and the BOM and zero-width
@@ -122,12 +123,46 @@ def date_terms(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+SYNONYMS = Path(__file__).resolve().parent.parent / "synonyms.txt"
+
+
+class SynonymError(ValueError):
+    """A line of synonyms.txt that cannot be read: (line, message)."""
+
+
+def read_synonyms(path: Path = SYNONYMS) -> list[tuple[str, list[str]]]:
+    """(word, [words a search for it also finds]) from the staff's table, folded."""
+    if not path.is_file():
+        return []
+    pairs: dict[str, list[str]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if ">" in line:
+            left, _, right = line.partition(">")
+            sources, targets = left.split(), right.split()
+            if len(sources) != 1 or not targets or ">" in right:
+                raise SynonymError(number, "expected one word, then >, then the words it also finds (水费 > 水价)")
+        else:
+            sources = targets = line.split()
+            if len(sources) < 2:
+                raise SynonymError(number, "expected two or more words that mean the same, separated by spaces")
+        for source in sources:
+            key = fold(source)
+            for target in targets:
+                if fold(target) != key and fold(target) not in pairs.setdefault(key, []):
+                    pairs[key].append(fold(target))
+    return sorted(pairs.items())
+
+
 def rules() -> dict:
     """Everything search.js needs to read text as Python does (shipped in meta.js)."""
     table = traditional()
     return {
         "han": HAN, "space": SPACE, "open": OPEN, "close": CLOSE, "run": RUN,
         "numberForms": NUMBER_FORMS, "date": DATE, "t2sKeys": "".join(table),
+        "synonyms": read_synonyms(),
     }
 
 

@@ -315,3 +315,51 @@ def test_non_public_text_is_never_found(basic_site, page):
     # The metadata of a 依申请公开 notice is public, and findable.
     results = _open_results(page, basic_site, "内部核查安排")
     assert results.first.get_attribute("href") == "notices/2020/sanminzi-2020-5.html"
+
+
+# --- everyday words: the staff's synonym table (synonyms.txt) -------------------
+
+EVERYDAY = [
+    ("水费", "三府〔2020〕124号", 1),
+    ("自来水收费标准", "三府〔2020〕124号", 1),
+    ("乞丐", "三民字〔2020〕92号", 1),
+    ("集资诈骗", "三府办〔2020〕140号", 1),
+    ("留守孩子", "三民字〔2020〕115号", 1),
+    ("人社局", "三人社发〔2020〕162号", 3),     # after 92号 and 4号, which say 人社局 as typed
+]
+
+
+@pytest.mark.parametrize("query,expected,top", EVERYDAY, ids=[q for q, _, _ in EVERYDAY])
+def test_everyday_words_find_the_notice_that_says_it_officially(engine, query, expected, top):
+    found = find(engine, query)
+    assert expected in found["numbers"][:top], found["numbers"][:5]
+    assert not found["partial"]
+
+
+def test_words_as_typed_rank_above_what_the_table_adds(engine):
+    """扶贫 ↔ 脱贫: every notice that says 扶贫 itself comes before those found only through 脱贫."""
+    texts = engine.evaluate("""async q => {
+        const r = await __gz.search(q);
+        const docs = await Promise.all(r.ids.map(id => __gz.load('text/' + id)));
+        return docs.map(d => d.title + '\\n' + d.issuers + '\\n' + d.text);
+    }""", "扶贫")
+    says = [("扶贫" in t) for t in texts]
+    assert True in says and False in says, says            # both kinds are found
+    assert says == sorted(says, reverse=True), says         # as typed first
+    assert all("脱贫" in t for t, s in zip(texts, says) if not s)
+
+
+def test_a_malformed_synonym_line_is_a_problem_with_its_line(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import copy_project
+
+    project = copy_project(tmp_path / "p")
+    (project / "synonyms.txt").write_text("# 注释\n人社局 人力资源和社会保障局\n水费 >\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(project / "build.py"), "check"], cwd=project,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert result.stderr.startswith("synonyms.txt:3: synonyms: expected one word, then >, then the words it also finds")
+    shutil.rmtree(project)

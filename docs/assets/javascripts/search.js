@@ -77,7 +77,8 @@
       open: open,
       close: close,
       traditional: new RegExp("[" + rules.t2sKeys + "]", "u"),
-      keys: rules.t2sKeys
+      keys: rules.t2sKeys,
+      synonyms: rules.synonyms
     };
     return R;
   }
@@ -311,7 +312,64 @@
 
   /* --- the query ---------------------------------------------------------- */
 
+  /* A query, then what the staff's synonym table (synonyms.txt) says it also
+     means: what the words as typed find comes first, then what the other
+     words find; "partial" only when nothing has all of some form's words. */
   function search(query, filters) {
+    return core(query, filters).then(function (found) {
+      var alts = alternatives(query);
+      if (!alts.length) {
+        return found;
+      }
+      return Promise.all(alts.map(function (a) { return core(a, filters); })).then(function (more) {
+        var groups = [found].concat(more);
+        var full = groups.filter(function (g) { return !g.partial; });
+        var partial = groups.filter(function (g) { return g.partial; });
+        var seen = {};
+        var ids = [];
+        full.concat(partial).forEach(function (g) {
+          g.ids.forEach(function (id) {
+            if (!seen[id]) {
+              seen[id] = true;
+              ids.push(id);
+            }
+          });
+        });
+        var fullCount = 0;
+        full.forEach(function (g) { fullCount += g.ids.length; });
+        return {
+          ids: ids,
+          total: ids.length,
+          partial: fullCount === 0 && ids.length > 0,
+          exact: found.exact || [],
+          expanded: alts,
+          number: found.number,
+          needles: {
+            runs: unique(groups.reduce(function (a, g) { return a.concat(g.needles.runs); }, [])),
+            grams: unique(groups.reduce(function (a, g) { return a.concat(g.needles.grams); }, []))
+          }
+        };
+      });
+    });
+  }
+
+  function alternatives(query) {
+    var folded = fold(query);
+    var out = [];
+    (R.synonyms || []).forEach(function (pair) {
+      if (folded.indexOf(pair[0]) >= 0) {
+        pair[1].forEach(function (other) {
+          var alt = folded.split(pair[0]).join(other);
+          if (out.indexOf(alt) < 0 && out.length < 6) {
+            out.push(alt);
+          }
+        });
+      }
+    });
+    return out;
+  }
+
+  function core(query, filters) {
     filters = filters || {};
     return load("meta").then(function (meta) {
       decodeMeta(meta);
