@@ -95,14 +95,16 @@ def index_terms(text: str, words: bool = True) -> dict[str, int]:
         if kind == "h" and words and len(run) > 2:
             for w in _jieba_words(run):
                 counts["w:" + w] += 1
-    # A pair across any space between Han characters too: a query cut from
-    # spaced text (宝 市 of 孙宝 市长) joins differently than its context did.
+    # A pair across spaces and quotation marks between Han characters too: a
+    # query cut from spaced text (宝 市 of 孙宝 市长) joins differently than its
+    # context did, and 十四五规划 is what a reader types for “十四五”规划.
     for m in _ACROSS.finditer(fold(text)):
         counts[m[1] + m[2]] += 1
     return counts
 
 
-_ACROSS = re.compile(f"([{tokens.HAN}])[{tokens.SPACE}]+(?=([{tokens.HAN}]))")
+_QUOTES = "\"'“”‘’《》〈〉「」『』"
+_ACROSS = re.compile(f"([{tokens.HAN}])[{tokens.SPACE}{_QUOTES}]+(?=([{tokens.HAN}]))")
 
 
 _jieba = None

@@ -363,3 +363,62 @@ def test_a_malformed_synonym_line_is_a_problem_with_its_line(tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith("synonyms.txt:3: synonyms: expected one word, then >, then the words it also finds")
     shutil.rmtree(project)
+
+
+# --- a result page that helps -------------------------------------------------------
+
+
+def _search_page(page, site, query_string):
+    page.goto((site / "search.html").as_uri() + query_string)
+    page.wait_for_function("() => !document.getElementById('gz-status').textContent.startsWith('正在')")
+    page.wait_for_function("() => document.getElementById('gz-status').textContent.length > 0")
+    return page.locator("#gz-status").inner_text()
+
+
+def test_a_number_that_is_not_in_the_library_says_so_and_offers_its_neighbours(bundled_site, page):
+    status = _search_page(page, bundled_site, "?q=三府办〔2020〕999号")
+    assert status.startswith("没有发文字号为 三府办〔2020〕999号 的文件")
+    metas = page.locator(".gz-result__meta").all_inner_texts()
+    assert metas and all(m.startswith("三府办〔2020〕") for m in metas)
+    assert metas[0].startswith("三府办〔2020〕141号")                   # the nearest serial first
+
+
+def test_the_matched_number_is_highlighted_and_no_stray_digits(bundled_site, page):
+    _search_page(page, bundled_site, "?q=三府〔2020〕124号")
+    first = page.locator(".gz-result").first
+    assert first.locator(".gz-result__meta mark").inner_text() == "三府〔2020〕124号"
+    marks = page.locator(".gz-result__snippet mark, .gz-result__title mark").all_inner_texts()
+    assert all(len(m) > 1 for m in marks), marks
+
+
+def test_no_result_offers_a_way_on(bundled_site, page):
+    status = _search_page(page, bundled_site, "?q=火星殖民 月球基地")
+    assert status.startswith("没有找到包含“火星殖民 月球基地”的文件")
+    assert page.locator("#gz-status a", has_text="按发文机关").count() == 1
+    assert page.locator("#gz-status a", has_text="火星殖民").count() == 1       # drop a word
+
+
+def test_a_filter_alone_lists_the_notices(bundled_site, page):
+    status = _search_page(page, bundled_site, "?year=2020&issuer=" + "三亚市民政局")
+    assert status.startswith("共 2 件文件")
+    assert sorted(m.split(" · ")[0] for m in page.locator(".gz-result__meta").all_inner_texts()) == [
+        "三民字〔2020〕115号", "三民字〔2020〕92号"]
+
+
+def test_back_returns_to_the_previous_query(bundled_site, page):
+    _search_page(page, bundled_site, "?q=自来水")
+    box = page.locator("#gz-q")
+    box.fill("非法集资")
+    box.press("Enter")
+    page.wait_for_url("**q=%E9%9D%9E*")
+    page.go_back()
+    page.wait_for_function("() => document.getElementById('gz-q').value === '自来水'")
+    page.wait_for_function("() => document.querySelector('.gz-result__title') && document.querySelector('.gz-result__title').textContent.includes('自来水')")
+
+
+def test_the_partial_match_notice_appears_only_when_true(engine):
+    # The title says “十四五”规划: typed without the quotation marks it is a full match.
+    found = find(engine, "十四五规划")
+    assert found["numbers"][0] == "三府办〔2020〕137号" and not found["partial"]
+    found = find(engine, "十四五规划编制工作龘")      # one word nowhere: most of the words, and it says so
+    assert found["partial"] or found["total"] == 0

@@ -390,10 +390,42 @@
       if (!t.required.length && !special.length) {
         return { ids: [], total: 0, needles: { runs: [], grams: [] } };
       }
+      var parts = number ? /^(.*)〔(\d+)〕(\d+)号$/.exec(number) : null;
+      if (parts) {
+        all.push("p:" + fold(parts[1]), "y:" + parts[2]);
+      }
       var shards = unique(all.map(function (term) { return shardOf(term, meta.shards); }));
       return Promise.all(shards.map(function (k) { return load("shards/" + k); })).then(function () {
+        if (parts && !postings(meta, "n:" + fold(number)).ids.length) {
+          return nearest(meta, number, parts, filters);
+        }
         return rerank(meta, query, rank(meta, query, t, special, filters));
+      }).then(function (found) {
+        found.number = number;
+        if (number) {             /* highlight the number itself, not its pieces in other numbers */
+          found.needles = { runs: [fold(number)], grams: [] };
+        }
+        found.needles.number = number;
+        return found;
       });
+    });
+  }
+
+  /* A number that reads as one but names no notice here: say so, and offer
+     the nearest numbers of the same series and year (never unrelated text). */
+  var NEAREST = 5;
+
+  function nearest(meta, number, parts, filters) {
+    var series = intersect(postings(meta, "p:" + fold(parts[1])).ids, postings(meta, "y:" + parts[2]).ids);
+    var wanted = parseInt(parts[3], 10);
+    return Promise.all(series.slice(0, 200).map(doc)).then(function (docs) {
+      var near = docs.map(function (d) {
+        var m = /〕(\d+)号$/.exec(d.number || "");
+        return m ? [Math.abs(parseInt(m[1], 10) - wanted), d.id] : null;
+      }).filter(Boolean).sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; }).slice(0, NEAREST);
+      var ids = near.map(function (x) { return x[1]; });
+      return { ids: ids, total: ids.length, partial: false, exact: [], missingNumber: number,
+               needles: { runs: [], grams: [] } };
     });
   }
 
@@ -486,6 +518,11 @@
     });
   }
 
+  function meaningful(w) {
+    /* A lone digit or letter is no highlight: it is everywhere. */
+    return !/^[0-9a-z.%]$/.test(w);
+  }
+
   function needles(query, t) {
     /* What to highlight: the query's own words where the text has them,
        else the bigrams that matched (see words()). */
@@ -493,6 +530,7 @@
   }
 
   function words(found, title, text) {
+    found = { runs: found.runs.filter(meaningful), grams: found.grams.filter(meaningful) };
     var lower = (title + "\n" + text).toLowerCase();
     var whole = found.runs.filter(function (r) { return lower.indexOf(r) >= 0; });
     var list = whole.length === found.runs.length ? whole : whole.concat(found.grams);
@@ -549,6 +587,7 @@
 
   function result(meta, id, found) {
     return doc(id).then(function (d) {
+      d.matched = !!found.number && d.number === found.number;
       var list = words(found, d.title, d.text);
       d.snippet = snippet(d.text, list);
       d.titleHtml = mark(d.title, list);
@@ -564,7 +603,8 @@
   function render(d) {
     var li = document.createElement("li");
     li.className = "gz-result";
-    var meta = [d.number, d.issuers, cnDate(d.date)].filter(Boolean).map(escapeHtml).join(" · ");
+    var number = d.number ? (d.matched ? "<mark>" + escapeHtml(d.number) + "</mark>" : escapeHtml(d.number)) : "";
+    var meta = [number].concat([d.issuers, cnDate(d.date)].map(escapeHtml)).filter(Boolean).join(" · ");
     li.innerHTML =
       '<a href="' + escapeHtml(root + d.url) + '">' +
       '<span class="gz-result__title">' + d.titleHtml + "</span>" +
@@ -600,16 +640,23 @@
       meta.years.forEach(function (y) { yearSelect.add(new Option(y + "年", String(y))); });
       issuerSelect.value = params.get("issuer") || "";
       yearSelect.value = params.get("year") || "";
-      run();
+      run("replace");
     }, function (e) { status.textContent = e.message; });
 
-    function remember() {
+    function remember(how) {
       var p = new URLSearchParams();
       if (input.value) { p.set("q", input.value); }
       if (issuerSelect.value) { p.set("issuer", issuerSelect.value); }
       if (yearSelect.value) { p.set("year", yearSelect.value); }
+      /* Each settled search is an entry of its own, so Back returns to the
+         previous one; keystrokes in between only update the current entry. */
+      var url = "?" + p.toString();
       try {
-        history.replaceState(null, "", "?" + p.toString());
+        if (how === "push" && url !== location.search) {
+          history.pushState(null, "", url);
+        } else if (how !== "pop") {
+          history.replaceState(null, "", url);
+        }
       } catch (e) { /* some browsers refuse this on file:// */ }
     }
 
@@ -625,14 +672,69 @@
       });
     }
 
-    function run() {
+    function describe(found, q) {
+      var e = escapeHtml;
+      if (found.missingNumber) {
+        return "没有发文字号为 <strong>" + e(found.missingNumber) + "</strong> 的文件。" +
+          (found.total ? "以下是同一机关代字、同一年份中字号相近的文件：" : "本站也没有同一机关代字、同一年份的其他文件。");
+      }
+      if (found.browse) {
+        return "共 " + found.total + " 件文件，按成文日期由新到旧排列。";
+      }
+      if (!found.total) {
+        var words = runs(q).map(function (r) { return r[1]; });
+        var tips = [];
+        if (words.length > 1) {
+          tips.push("去掉一个字词再试，如 " + words.slice(0, -1).map(function (w) {
+            return '<a href="?q=' + encodeURIComponent(w) + '">' + e(w) + "</a>";
+          }).join("、"));
+        }
+        tips.push('<a href="' + e(root) + 'issuers/index.html">按发文机关</a>、<a href="' + e(root) +
+          'topics/index.html">按主题</a>或<a href="' + e(root) + 'years/index.html">按年份</a>浏览');
+        return "没有找到包含“" + e(q) + "”的文件。可以" + tips.join("；或") + "。";
+      }
+      var via = found.expanded && found.expanded.length ? "（含同义词“" + e(found.expanded.join("、")) + "”）" : "";
+      if (found.partial) {
+        return "没有完全符合的文件；以下 " + found.total + " 件包含其中大部分字词" + via + "。";
+      }
+      return "找到 " + found.total + " 件文件" + via;
+    }
+
+    function browse(meta, filters) {
+      /* No words, only a filter: every notice of that issuer or year, newest first. */
+      var year = filters.year ? parseInt(filters.year, 10) : null;
+      var issuer = filters.issuer ? meta.issuers.indexOf(filters.issuer) : -1;
+      var ids = [];
+      for (var id = 0; id < meta.count; id++) {
+        if ((year === null || meta.yearOf[id] === year) && (issuer < 0 || meta.issuersOf[id].indexOf(issuer) >= 0)) {
+          ids.push(id);
+        }
+      }
+      return { ids: ids, total: ids.length, browse: true, needles: { runs: [], grams: [] } };
+    }
+
+    function run(how) {
       var mine = ++generation;
       var q = input.value.trim();
-      remember();
-      if (!q) {
+      remember(how);
+      if (!q && !issuerSelect.value && !yearSelect.value) {
         list.innerHTML = "";
-        status.textContent = "输入标题、正文中的字词或发文字号。";
+        status.textContent = "输入标题、正文中的字词或发文字号，或者选择发文机关、年份浏览。";
         more.hidden = true;
+        return;
+      }
+      if (!q) {
+        load("meta").then(function (meta) {
+          decodeMeta(meta);
+          if (mine !== generation) {
+            return;
+          }
+          current = browse(meta, { issuer: issuerSelect.value, year: yearSelect.value });
+          shown = 0;
+          list.innerHTML = "";
+          status.innerHTML = describe(current, q);
+          return showMore(meta, current, mine);
+        });
         return;
       }
       status.textContent = "正在搜索…";
@@ -644,24 +746,33 @@
         current = both[1];
         shown = 0;
         list.innerHTML = "";
-        status.textContent = !current.total ? "没有找到相关文件。" :
-          current.partial ? "没有完全符合的文件；以下 " + current.total + " 件包含其中大部分字词。" :
-          "找到 " + current.total + " 件文件";
+        status.innerHTML = describe(current, q);
         return showMore(both[0], current, mine);
       }).catch(function (e) { status.textContent = e.message; });
     }
 
     var timer = null;
+    var settle = null;
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(run, 50);
+      clearTimeout(settle);
+      timer = setTimeout(function () { run("replace"); }, 50);
+      settle = setTimeout(function () { remember("push"); }, 1000);
     });
     input.form.addEventListener("submit", function (e) {
       e.preventDefault();
-      run();
+      clearTimeout(settle);
+      run("push");
     });
-    issuerSelect.addEventListener("change", run);
-    yearSelect.addEventListener("change", run);
+    issuerSelect.addEventListener("change", function () { run("push"); });
+    yearSelect.addEventListener("change", function () { run("push"); });
+    window.addEventListener("popstate", function () {
+      var p = new URLSearchParams(location.search);
+      input.value = p.get("q") || "";
+      issuerSelect.value = p.get("issuer") || "";
+      yearSelect.value = p.get("year") || "";
+      run("pop");
+    });
     more.addEventListener("click", function () {
       load("meta").then(function (meta) { showMore(meta, current, generation); });
     });
