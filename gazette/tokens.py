@@ -123,6 +123,11 @@ def date_terms(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+# Words of a question typed as a sentence (我想查一下非法集资领导小组组长是谁):
+# dropped when the sentence as typed finds nothing whole.  Longest first.
+FILLERS = ["我想查一下", "我想查询", "我想了解", "请问一下", "有没有", "是什么", "是哪些", "怎么办", "查一下",
+           "我想查", "请问", "是谁", "哪些", "什么", "怎么", "如何", "多少", "我想", "一下", "吗", "呢", "吧", "啊"]
+
 SYNONYMS = Path(__file__).resolve().parent.parent / "synonyms.txt"
 
 
@@ -163,6 +168,7 @@ def rules() -> dict:
         "han": HAN, "space": SPACE, "open": OPEN, "close": CLOSE, "run": RUN,
         "numberForms": NUMBER_FORMS, "date": DATE, "t2sKeys": "".join(table),
         "synonyms": read_synonyms(),
+        "fillers": FILLERS,
     }
 
 

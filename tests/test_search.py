@@ -422,3 +422,32 @@ def test_the_partial_match_notice_appears_only_when_true(engine):
     assert found["numbers"][0] == "三府办〔2020〕137号" and not found["partial"]
     found = find(engine, "十四五规划编制工作龘")      # one word nowhere: most of the words, and it says so
     assert found["partial"] or found["total"] == 0
+
+
+# --- forgiving a wrong character, and a question typed as a sentence ---------------
+
+FORGIVING = [
+    ("非法急资", "三府办〔2020〕140号", "非法集资"),
+    ("脱贫功坚", "三扶发〔2020〕4号", "脱贫攻坚"),
+    ("历使建筑", "三府办〔2020〕118号", "历史建筑"),
+    ("自来水价咯", "三府〔2020〕124号", "自来水价格"),
+]
+
+
+@pytest.mark.parametrize("query,expected,form", FORGIVING, ids=[q for q, _, _ in FORGIVING])
+def test_one_wrong_character_is_forgiven_and_the_right_form_is_shown(engine, query, expected, form):
+    found = engine.evaluate("""async q => { const r = await __gz.search(q);
+        const docs = await Promise.all(r.ids.map(id => __gz.load('text/' + id)));
+        return {numbers: docs.map(d => d.number), tolerated: r.tolerated || null}; }""", query)
+    assert found["numbers"][:1] == [expected], found
+    assert found["tolerated"] == [form]
+
+
+def test_a_question_typed_as_a_sentence(engine):
+    found = find(engine, "我想查一下非法集资领导小组组长是谁")
+    assert found["numbers"][:1] == ["三府办〔2020〕140号"], found
+
+
+@pytest.mark.parametrize("query", ["火星殖民计划", "量子计算机芯片", "足球世界杯冠军", "区块链金融监管沙盒"])
+def test_nothing_relevant_still_answers_nothing(engine, query):
+    assert find(engine, query)["total"] == 0

@@ -78,7 +78,8 @@
       close: close,
       traditional: new RegExp("[" + rules.t2sKeys + "]", "u"),
       keys: rules.t2sKeys,
-      synonyms: rules.synonyms
+      synonyms: rules.synonyms,
+      fillers: rules.fillers
     };
     return R;
   }
@@ -316,6 +317,107 @@
      means: what the words as typed find comes first, then what the other
      words find; "partial" only when nothing has all of some form's words. */
   function search(query, filters) {
+    return withSynonyms(query, filters).then(function (found) {
+      if (found.total && !found.partial) {
+        return found;
+      }
+      /* A question typed as a sentence: without its question words. */
+      var plain = dropFillers(query);
+      var second = plain !== fold(query).trim() && plain ? withSynonyms(plain, filters) : Promise.resolve(null);
+      return second.then(function (other) {
+        if (other && other.total && (!other.partial || !found.total)) {
+          other.simplified = plain;
+          found = other;
+        }
+        if (found.total && !found.partial) {
+          return found;
+        }
+        return tolerant(plain || query, filters).then(function (near) {
+          return near && near.total ? near : found;
+        });
+      });
+    });
+  }
+
+  function dropFillers(query) {
+    var t = fold(query);
+    (R.fillers || []).forEach(function (w) { t = t.split(w).join(" "); });
+    return t.replace(/\s+/g, " ").trim();
+  }
+
+  /* One wrong character (非法急资, 脱贫功坚): the longest Han run with each
+     character in turn left open; a notice counts only if its text has the
+     run with one character different, which is then shown and highlighted. */
+  var TOLERANT_CHECK = 30;
+
+  function tolerant(query, filters) {
+    var hans = runs(query).filter(function (r) { return r[0] === "h"; }).map(function (r) { return Array.from(r[1]); });
+    var chars = hans.sort(function (a, b) { return b.length - a.length; })[0];
+    if (!chars || chars.length < 4 || chars.length > 12) {
+      return Promise.resolve(null);
+    }
+    return load("meta").then(function (meta) {
+      var variants = chars.map(function (_, i) {
+        var terms = [];
+        for (var j = 0; j < chars.length - 1; j++) {
+          if (j !== i && j + 1 !== i) {
+            terms.push(chars[j] + chars[j + 1]);
+          }
+        }
+        var esc = function (cs) { return cs.join("").replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); };
+        return { terms: terms, pattern: new RegExp(esc(chars.slice(0, i)) + "[" + meta.rules.han + "]" + esc(chars.slice(i + 1)), "u") };
+      });
+      var shards = unique([].concat.apply([], variants.map(function (v) { return v.terms; }))
+        .map(function (term) { return shardOf(term, meta.shards); }));
+      return Promise.all(shards.map(function (k) { return load("shards/" + k); })).then(function () {
+        var seen = {};
+        var candidates = [];
+        variants.forEach(function (v) {
+          var ids = null;
+          v.terms.forEach(function (term) {
+            var list = postings(meta, term).ids;
+            ids = ids === null ? list : intersect(ids, list);
+          });
+          (ids || []).forEach(function (id) {
+            if (!seen[id]) {
+              seen[id] = true;
+              candidates.push(id);
+            }
+          });
+        });
+        var year = filters && filters.year ? parseInt(filters.year, 10) : null;
+        var issuer = filters && filters.issuer ? meta.issuers.indexOf(filters.issuer) : -1;
+        candidates = candidates.filter(function (id) {
+          return (year === null || meta.yearOf[id] === year) && (issuer < 0 || meta.issuersOf[id].indexOf(issuer) >= 0);
+        }).sort(function (a, b) { return a - b; }).slice(0, TOLERANT_CHECK);
+        return Promise.all(candidates.map(doc)).then(function (docs) {
+          var hits = [];
+          var forms = [];
+          docs.forEach(function (d) {
+            var title = compact(d.title);
+            var text = compact(d.title + "\n" + d.text);
+            for (var i = 0; i < variants.length; i++) {
+              var m = variants[i].pattern.exec(text);
+              if (m) {
+                /* In the title first, then by how often the text has it. */
+                hits.push([title.indexOf(m[0]) >= 0 ? 1 : 0, text.split(m[0]).length - 1, d.id]);
+                if (forms.indexOf(m[0]) < 0) {
+                  forms.push(m[0]);
+                }
+                return;
+              }
+            }
+          });
+          hits.sort(function (a, b) { return b[0] - a[0] || b[1] - a[1] || a[2] - b[2]; });
+          var found = hits.map(function (h) { return h[2]; });
+          return { ids: found, total: found.length, partial: false, tolerated: forms, exact: [],
+                   needles: { runs: forms, grams: [] } };
+        });
+      });
+    });
+  }
+
+  function withSynonyms(query, filters) {
     return core(query, filters).then(function (found) {
       var alts = alternatives(query);
       if (!alts.length) {
@@ -693,7 +795,13 @@
           'topics/index.html">按主题</a>或<a href="' + e(root) + 'years/index.html">按年份</a>浏览');
         return "没有找到包含“" + e(q) + "”的文件。可以" + tips.join("；或") + "。";
       }
+      if (found.tolerated) {
+        return "没有找到“" + e(q) + "”。以下 " + found.total + " 件文件包含相近的“" + e(found.tolerated.join("、")) + "”：";
+      }
       var via = found.expanded && found.expanded.length ? "（含同义词“" + e(found.expanded.join("、")) + "”）" : "";
+      if (found.simplified) {
+        via += "（按“" + e(found.simplified) + "”查找）";
+      }
       if (found.partial) {
         return "没有完全符合的文件；以下 " + found.total + " 件包含其中大部分字词" + via + "。";
       }
