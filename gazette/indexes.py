@@ -62,6 +62,7 @@ GROUPINGS = (
 )
 
 CHANGES_LIMIT = 100
+PER_PAGE = 100          # notices on one index page: about 60 kB of HTML with the theme
 
 
 @dataclass
@@ -97,7 +98,7 @@ class Site:
         for g in GROUPINGS:
             out.append(self._overview(g))
             for key, notices in self.groups[g.kind].items():
-                out.append(self._group_page(g, key, notices))
+                out += self._group_pages(g, key, notices)
         return out
 
     def _ordered_keys(self, g: Grouping) -> list[str]:
@@ -114,12 +115,24 @@ class Site:
         html = render("overview.html", g=g, entries=entries, url=link(src), home=paths.HOME)
         return Page(src, g.label, html)
 
-    def _group_page(self, g: Grouping, key: str, notices: list[PublicNotice]) -> Page:
-        src = self.page_of(g.kind, key)
+    def group_sources(self, kind: str, key: str) -> list[str]:
+        """The pages one key's list takes: PER_PAGE notices each, so none is heavy on a phone."""
+        count = len(self.groups[kind][key])
+        slug = self.slugs[kind][key]
+        return [paths.index_page(kind, slug, i + 1) for i in range(max(1, -(-count // PER_PAGE)))]
+
+    def _group_pages(self, g: Grouping, key: str, notices: list[PublicNotice]) -> list[Page]:
+        sources = self.group_sources(g.kind, key)
         feed = paths.issuer_feed(self.slugs[g.kind][key]) if g.kind == "issuers" else None
-        html = render("group.html", g=g, heading=g.heading(key), notices=notices, feed=feed, url=link(src),
-                      home=paths.HOME, overview=paths.overview_page(g.kind))
-        return Page(src, g.heading(key), html, feed=feed)
+        out = []
+        for i, src in enumerate(sources):
+            chunk = notices[i * PER_PAGE:(i + 1) * PER_PAGE]
+            html = render("group.html", g=g, heading=g.heading(key), notices=chunk, total=len(notices), feed=feed,
+                          url=link(src), home=paths.HOME, overview=paths.overview_page(g.kind),
+                          pager=sources if len(sources) > 1 else None, current=i, first=i * PER_PAGE + 1)
+            title = g.heading(key) if i == 0 else f"{g.heading(key)}（第{i + 1}页）"
+            out.append(Page(src, title, html, feed=feed))
+        return out
 
     def _home(self) -> Page:
         src = paths.HOME

@@ -39,8 +39,9 @@ def attachment_file(year: int, slug: str, name: str) -> str:
     return posixpath.join("files", str(year), slug, name)
 
 
-def index_page(kind: str, slug: str) -> str:
-    return f"{kind}/{slug}.md"
+def index_page(kind: str, slug: str, number: int = 1) -> str:
+    """An index page; a long one continues on pages 2, 3 … (a dot never occurs in a slug)."""
+    return f"{kind}/{slug}.md" if number == 1 else f"{kind}/{slug}.p{number}.md"
 
 
 def overview_page(kind: str) -> str:

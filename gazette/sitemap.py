@@ -26,7 +26,8 @@ def sitemap(site, site_url: str, extra_pages: list[str]) -> bytes:
     for kind, groups in site.groups.items():
         entries.append((paths.overview_page(kind), newest))
         for key, members in groups.items():
-            entries.append((site.page_of(kind, key), max(updated(n) for n in members)))
+            for src in site.group_sources(kind, key):
+                entries.append((src, max(updated(n) for n in members)))
     entries += [(src, None) for src in extra_pages]
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for src, when in sorted(set(entries), key=lambda e: e[0]):
