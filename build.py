@@ -11,6 +11,9 @@
                                     last change; with REV1 only, REV1 against
                                     the file as it is now
     python build.py verify [SITE]   check a built site against its manifest.json
+    python build.py new             write a new notice at its address (asks for its fields)
+    python build.py import FILE...  make notices from text, web page copies and Word files
+    python build.py install-hook    check the staged notices before every git commit
 
 A build never leaves a half-written site: it builds into a new folder and only
 then puts it in place of site/.  If any notice has a problem, nothing is built
@@ -55,13 +58,98 @@ def _check_synonyms() -> None:
 def cmd_check(args) -> int:
     from gazette.public import publish
 
+    _known_codes(args)
     _check_synonyms()
     corpus = load_corpus(_notices_dir(args), root=Path.cwd())
-    for warning in corpus.warnings:
-        print(warning, file=sys.stderr)
+    if _warn(corpus, args):
+        return 1
     listed = len(publish(corpus, None).notices)
     print(f"{len(corpus.notices)} notices checked, no problems ({listed} will be published).")
     return 0
+
+
+def _codes(args) -> set[str]:
+    """Warning codes silenced with --ignore W103,W104 (or the flag repeated)."""
+    return {c.strip().upper() for item in (getattr(args, "ignore", None) or []) for c in item.split(",") if c.strip()}
+
+
+def _known_codes(args) -> None:
+    from gazette.checks import CODES
+
+    unknown = sorted(_codes(args) - CODES.keys())
+    if unknown:
+        raise Failure(f"--ignore: no warning has the code {', '.join(unknown)}; the codes are "
+                      + ", ".join(f"{code} ({what})" for code, what in CODES.items()))
+
+
+def _warn(corpus, args) -> bool:
+    """Print the warnings; True when --strict makes them fail."""
+    from gazette import checks
+
+    strict = getattr(args, "strict", False)
+    ignore = _codes(args)
+    warnings = corpus.warnings + (checks.strict_warnings(corpus.notices) if strict else [])
+    warnings = sorted(w for w in warnings if w.code not in ignore)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    if strict and warnings:
+        noun = "warning" if len(warnings) == 1 else "warnings"
+        print(f"{len(warnings)} {noun} found; --strict makes each one fail "
+              "(fix it, or silence its kind with --ignore CODE).", file=sys.stderr)
+        return True
+    return False
+
+
+def cmd_precommit(args) -> int:
+    """Check notices/ as the next commit will hold it (run by the git hook)."""
+    import tempfile
+
+    from gazette import precommit
+
+    _known_codes(args)
+    try:
+        repo = precommit.repo_root(ROOT)
+        folder = Path(os.path.relpath(_notices_dir(args), repo)).as_posix()
+        if not precommit.staged_changes(repo, folder):
+            return 0
+        with tempfile.TemporaryDirectory(prefix="gazette-precommit-") as tmp:
+            notices = precommit.export_staged(repo, folder, Path(tmp))
+            try:
+                corpus = load_corpus(notices, root=Path(tmp))
+            except CorpusError as e:
+                ignore = _codes(args)
+                e.problems = [p for p in e.problems if not (p.warning and p.code in ignore)]
+                print(e.report(), file=sys.stderr)
+                print("The commit was stopped: fix the problems above, `git add` the notices and commit again.",
+                      file=sys.stderr)
+                return 1
+            if _warn(corpus, args):
+                print("The commit was stopped.", file=sys.stderr)
+                return 1
+    except precommit.HookError as e:
+        raise Failure(str(e)) from None
+    return 0
+
+
+def cmd_install_hook(args) -> int:
+    from gazette import precommit
+
+    _known_codes(args)
+    extra = (["--strict"] if args.strict else []) + [f"--ignore={c}" for c in sorted(_codes(args))]
+    try:
+        path, again = precommit.install(precommit.repo_root(ROOT), extra)
+    except precommit.HookError as e:
+        raise Failure(str(e)) from None
+    print(f"{'Updated' if again else 'Installed'} {path}: every commit that changes notices/ is checked first "
+          f"(build.py precommit{''.join(' ' + a for a in extra)}).")
+    return 0
+
+
+def _strictness(parser) -> None:
+    parser.add_argument("--strict", action="store_true",
+                        help="warnings fail too, and the number's form (W101) is checked")
+    parser.add_argument("--ignore", action="append", metavar="CODE",
+                        help="silence one kind of warning, e.g. --ignore W104 (several: W103,W104)")
 
 
 def _mkdocs_config(args, site_dir: Path):
@@ -267,7 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command")
     b = sub.add_parser("build", help="build the site (the default)")
     b.add_argument("--site-dir", help="where to build (default: site/)")
-    sub.add_parser("check", help="check every notice and list every problem")
+    c = sub.add_parser("check", help="check every notice and list every problem")
+    _strictness(c)
     d = sub.add_parser("diff", help="what changed in a notice")
     d.add_argument("notice", help="the notice's file, or its document number in any spelling")
     d.add_argument("rev1", nargs="?", help="older revision (default: the notice's previous revision)")
@@ -278,6 +367,12 @@ def main(argv: list[str] | None = None) -> int:
                    help="only check the files against manifest.json; do not rebuild the commit to compare")
     s = sub.add_parser("serve", help="preview the site while editing")
     s.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
+    from gazette.intake import cli as intake
+
+    intake.add_commands(sub)
+    h = sub.add_parser("install-hook", help="check the staged notices before every git commit")
+    _strictness(h)
+    _strictness(sub.add_parser("precommit", help="check notices/ as staged for the next commit (run by the hook)"))
     args = parser.parse_args(argv)
     args.command = args.command or "build"
     if args.command == "build" and not hasattr(args, "site_dir"):
@@ -285,10 +380,15 @@ def main(argv: list[str] | None = None) -> int:
 
     logging.basicConfig(format="%(levelname)s: %(message)s")
     logging.getLogger("mkdocs").setLevel(logging.INFO if args.verbose else logging.WARNING)
-    commands = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff, "verify": cmd_verify}
+    commands = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff, "verify": cmd_verify,
+                "new": intake.cmd_new, "import": intake.cmd_import, "install-hook": cmd_install_hook,
+                "precommit": cmd_precommit}
+    args.notices_dir = _notices_dir(args)
     try:
         return commands[args.command](args)
     except CorpusError as e:
+        ignore = _codes(args)
+        e.problems = [p for p in e.problems if not (p.warning and p.code in ignore)]
         print(e.report(), file=sys.stderr)
         if args.command != "check":
             print("Nothing was built; fix the problems above and build again.", file=sys.stderr)

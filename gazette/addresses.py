@@ -44,3 +44,18 @@ def unique_slugs(names: list[str]) -> dict[str, str]:
                 digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:6]
                 result[name] = f"{slug}-{digest}"
     return result
+
+
+def unnumbered_slug(issuer: str, date, title: str) -> str:
+    """The file name (without .md) of a new notice that has no document number.
+
+    Work summaries, plans and reports carry no number, so the address is made
+    from what identifies them instead: the lead issuer, the date and the start
+    of the title (without the issuer's name), e.g. 三亚市民政局 2020-12-31
+    三亚市民政局2020年工作总结 → sanyashiminzhengju-20201231-2020niangongzuozongjie.
+    Like every address it is made once, when the file is created, and never
+    changes with a later correction of the title.
+    """
+    words = title[len(issuer):] if title.startswith(issuer) else title
+    words = re.sub(r"^关于", "", words)
+    return f"{ascii_slug(issuer)}-{date:%Y%m%d}-{ascii_slug(words[:10])}"

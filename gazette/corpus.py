@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import checks
 from .notice import Notice, read_notice
 from .problems import CorpusError, Problem
 
@@ -125,6 +126,9 @@ def load_corpus(notices_dir: Path, root: Path | None = None) -> Corpus:
     problems.extend(_check_relations(notices))
     if any(not p.warning for p in problems):
         raise CorpusError(problems)
+    # The clerk's checks (gazette/checks.py) speak once the errors are fixed:
+    # a warning about a number's form is noise beside the error it repeats.
+    problems.extend(checks.clerk_warnings(notices))
     notices.sort(key=lambda n: n.sort_key, reverse=True)
     return Corpus(root=root, notices_dir=notices_dir, notices=notices, warnings=sorted(problems))
 
@@ -138,7 +142,7 @@ def _check_relations(notices: list[Notice]) -> list[Problem]:
         for key, numbers in (("supersedes", n.supersedes), ("repealed_by", [n.repealed_by] if n.repealed_by else [])):
             for number in numbers:
                 if number not in by_number:
-                    out.append(Problem(n.rel, n.lines[key], key, f"{number} is not in the corpus, so it cannot be linked", warning=True))
+                    out.append(Problem(n.rel, n.lines[key], key, f"{number} is not in the corpus, so it cannot be linked", warning=True, code="W105"))
         if n.doc_number:
             replaces.setdefault(n.doc_number, set()).update(n.supersedes)
         if n.repealed_by and n.doc_number:

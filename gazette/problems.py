@@ -2,7 +2,9 @@
 
 A problem always names the file, the line inside the file (not inside the YAML
 block) and the field, so that a clerk can go straight to it.  The wording is
-part of the interface: tests assert it exactly.
+part of the interface: tests assert it exactly.  A warning ends in its stable
+code, as Sphinx's do (`... [W103]`); gazette/checks.py lists them, and
+`check --ignore W103` silences one kind, `check --strict` makes the rest fail.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ class Problem:
     field: str
     message: str
     warning: bool = False       # reported, but nothing is refused for it
+    code: str = ""              # a warning's stable code (W101 …), so a team can silence one kind
 
     def __str__(self) -> str:
         kind = "warning: " if self.warning else ""
-        return f"{self.path}:{self.line}: {self.field}: {kind}{self.message}"
+        code = f" [{self.code}]" if self.code else ""
+        return f"{self.path}:{self.line}: {self.field}: {kind}{self.message}{code}"
 
 
 class CorpusError(Exception):
