@@ -82,7 +82,10 @@ def test_a_title_without_关于_or_an_issuer(notices):
 
 def test_strict_makes_warnings_fail_and_checks_the_form_of_numbers(notices):
     write(notices, "c", "三民字[2020]第03号")
-    assert check(notices) == (0, "3 notices checked, no problems (3 will be published).\n", "")
+    warning = ("notices/2020/c.md:3: doc_number: warning: 三民字[2020]第03号 is not written as GB/T 9704-2012 has it "
+               "(the year in 〔〕; no 第 before the serial; no leading zeros): write 三民字〔2020〕3号 [W101]\n")
+    # Shown by every check, but it fails nothing without --strict.
+    assert check(notices) == (0, "3 notices checked, no problems (3 will be published).\n", warning)
     code, out, err = check(notices, "--strict")
     assert (code, out) == (1, "")
     assert err == (
