@@ -441,6 +441,7 @@ def read_notice(path: Path, root: Path) -> tuple[Notice | None, list[Problem]]:
     problems = list(parsed.problems)
     values, lines = parsed.values, parsed.lines
     problems += _check_place(rel, values, lines, path)
+    problems += body_links(rel, parsed.body, parsed.body_line, "body")
     attachments = _attachments(rel, values, lines, path, problems)
     if problems:
         return None, problems
@@ -476,6 +477,30 @@ def read_notice(path: Path, root: Path) -> tuple[Notice | None, list[Problem]]:
         lines={**lines, "body": parsed.body_line},
     )
     return notice, []
+
+
+# Links a body may hold: full addresses, and anchors inside the page.  A body
+# is rendered by itself (gazette/render.py), so a path into the repository
+# would be a dead link on the site, in the feeds and in the open data.  A link
+# with any scheme passes here: the sanitizer keeps http(s), mailto and tel and
+# drops the rest (javascript:, data:), whatever their spelling.
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|<((?:[a-z][a-z0-9+.-]*:|\.\.?/)[^>\s]*)>|href\s*=\s*[\"']?([^\"'\s>]+)", re.I)
+_FULL = re.compile(r"^(?:[^/?]*:|#)")
+
+
+def body_links(rel: str, body: str, first_line: int, name: str) -> list[Problem]:
+    """Links in a body that are not full addresses, each with its line."""
+    out = []
+    for number, line in enumerate(body.split("\n"), first_line):
+        for m in _LINK.finditer(line):
+            target = m[1] or m[2] or m[3]
+            if target and not _FULL.match(target):
+                out.append(Problem(
+                    rel, number, name,
+                    f"the link {target} is not a full address; write https://… for a web page, "
+                    "and cite another notice by its number (三府〔2020〕124号), which the site links by itself",
+                ))
+    return out
 
 
 def _check_together(r: _Reader, v: dict, lines: dict) -> None:
@@ -572,6 +597,8 @@ def _attachments(rel: str, v: dict, lines: dict, path: Path, problems: list[Prob
                 where = next(n for n, ln in enumerate(text.split("\n"), 1) if control_char(ln))
                 problems.append(Problem(rel, line, name, f"{file} line {where} contains the invisible control character {bad}; delete it"))
                 continue
+            problems.extend(Problem(rel, line, name, f"{file} line {p.line}: {p.message}")
+                            for p in body_links(rel, text, 1, name))
             text = text.strip("\n")
         name = target.relative_to(path.parent / path.stem).as_posix()
         out.append(Attachment(title=att["title"], file=file, name=name, text=text, source=target))
