@@ -451,3 +451,9 @@ def test_a_question_typed_as_a_sentence(engine):
 @pytest.mark.parametrize("query", ["火星殖民计划", "量子计算机芯片", "足球世界杯冠军", "区块链金融监管沙盒"])
 def test_nothing_relevant_still_answers_nothing(engine, query):
     assert find(engine, query)["total"] == 0
+
+
+def test_one_strong_term_no_longer_outweighs_the_other(engine):
+    """民政局 救助: the plan about 救助 (98 times, jointly issued by 民政局) before the
+    民政局 notice that mentions 救助 once (each term's weight saturates)."""
+    assert find(engine, "民政局 救助")["numbers"][0] == "三民字〔2020〕92号"

@@ -531,6 +531,8 @@
     });
   }
 
+  var SATURATION = 3;
+
   function rank(meta, query, t, special, filters) {
     var n = meta.count;
     var lists = t.required.map(function (term) { return postings(meta, term); });
@@ -559,9 +561,14 @@
         (issuer < 0 || meta.issuersOf[id].indexOf(issuer) >= 0);
     });
     var scores = new Float64Array(candidates.length);
+    /* BM25-like: each term's weight saturates (SATURATION), so one strong
+       term (民政局 as the issuer) no longer outweighs another (救助 twenty
+       times) — every word of the query counts, the rarer the more. */
     function add(list, factor) {
       var idf = Math.log(1 + n / Math.max(list.ids.length, 1));
-      weightsFor(candidates, list).forEach(function (w, i) { scores[i] += factor * idf * w; });
+      weightsFor(candidates, list).forEach(function (w, i) {
+        scores[i] += factor * idf * (w * (SATURATION + 1)) / (w + SATURATION);
+      });
     }
     lists.forEach(function (list) { add(list, 1); });
     t.boost.forEach(function (term) { add(postings(meta, term), 2); });
