@@ -56,178 +56,20 @@
     return waiting[key].promise;
   }
 
-  /* --- terms: the rules of gazette/tokens.py, shipped in meta.js ----------- */
-
-  var R = null;       /* the compiled rules, once meta.js has arrived */
-  var T2S = null;     /* traditional → simplified, loaded for a traditional query */
-
-  function useRules(rules) {
-    if (R) {
-      return R;
-    }
-    var S = "[" + rules.space + "]";
-    var open = new RegExp("[" + rules.open.replace(/[\]\[\\^-]/g, "\\$&") + "]", "gu");
-    var close = new RegExp("[" + rules.close.replace(/[\]\[\\^-]/g, "\\$&") + "]", "gu");
-    R = {
-      run: new RegExp(rules.run, "gu"),
-      segment: new RegExp("([" + rules.han + "]+)|(" + S + "+)|([^])", "gu"),
-      forms: rules.numberForms.map(function (f) { return new RegExp(f, "u"); }),
-      prefixSpace: new RegExp(S + "+", "gu"),
-      date: new RegExp(rules.date, "gu"),
-      open: open,
-      close: close,
-      traditional: new RegExp("[" + rules.t2sKeys + "]", "u"),
-      keys: rules.t2sKeys,
-      synonyms: rules.synonyms,
-      fillers: rules.fillers
-    };
-    return R;
-  }
-
-  function joinSpaced(text) {
-    /* As tokens.join_spaced: spaces between single Han characters go. */
-    var segs = [];
-    var m;
-    R.segment.lastIndex = 0;
-    while ((m = R.segment.exec(text))) {
-      segs.push([m[1] ? 1 : m[2] ? 2 : 3, m[0]]);
-    }
-    var out = "";
-    for (var i = 0; i < segs.length; i++) {
-      if (segs[i][0] === 2 && i > 0 && i < segs.length - 1 && segs[i - 1][0] === 1 && segs[i + 1][0] === 1 &&
-          (Array.from(segs[i - 1][1]).length === 1 || Array.from(segs[i + 1][1]).length === 1)) {
-        continue;
-      }
-      out += segs[i][1];
-    }
-    return out;
-  }
-
-  function fold(text) {
-    var t = text.normalize("NFKC").toLowerCase();
-    if (T2S && R.traditional.test(t)) {
-      t = Array.from(t).map(function (c) { return T2S[c] || c; }).join("");
-    }
-    return joinSpaced(t);
-  }
-
-  function needsT2S(text) {
-    return !T2S && R.traditional.test(text.normalize("NFKC"));
-  }
+  /* The pure core (search-core.js, loaded before this file): the same rules
+     as gazette/tokens.py, shipped as data in meta.js. */
+  var C = window.__gzCore;
+  var useRules = C.useRules, needsT2S = C.needsT2S, fold = C.fold, runs = C.runs, unique = C.unique;
+  var queryTerms = C.queryTerms, parseNumber = C.parseNumber, dateTerms = C.dateTerms, shardOf = C.shardOf;
+  var decodeNumbers = C.decodeNumbers, weightsFor = C.weightsFor, intersect = C.intersect, mostOf = C.mostOf;
+  var union = C.union, dropFillers = C.dropFillers, alternatives = C.alternatives;
 
   function loadT2S() {
-    return load("t2s").then(function (values) {
-      var keys = Array.from(R.keys);
-      var vals = Array.from(values);
-      T2S = {};
-      keys.forEach(function (k, i) { T2S[k] = vals[i]; });
-    });
+    return load("t2s").then(C.setT2S);
   }
 
-  function runs(text) {
-    var out = [];
-    var m;
-    var folded = fold(text);
-    R.run.lastIndex = 0;
-    while ((m = R.run.exec(folded))) {
-      out.push(m[1] ? ["h", m[1]] : ["a", m[2]]);
-    }
-    return out;
-  }
-
-  function grams(run) {
-    if (run.length === 1) {
-      return [run];
-    }
-    var out = [];
-    for (var i = 0; i < run.length - 1; i++) {
-      out.push(run.slice(i, i + 2));
-    }
-    return out;
-  }
-
-  function unique(list) {
-    return list.filter(function (x, i) { return list.indexOf(x) === i; });
-  }
-
-  function queryTerms(text) {
-    var required = [];
-    var boost = [];
-    runs(text).forEach(function (r) {
-      required = required.concat(grams(r[1]));
-      if (r[1].length > 2) {
-        boost.push(r[0] === "a" ? r[1] : "w:" + r[1]);
-      }
-    });
-    return { required: unique(required), boost: unique(boost) };
-  }
-
-  /* Document numbers, as tokens.parse_number reads them. */
-  function parseNumber(text) {
-    var t = text.normalize("NFKC").replace(R.open, "〔").replace(R.close, "〕");
-    for (var i = 0; i < R.forms.length; i++) {
-      var m = R.forms[i].exec(t);
-      if (m) {
-        var prefix = m[1].replace(R.prefixSpace, "");
-        if (!prefix) {
-          return null;
-        }
-        return prefix + "〔" + parseInt(m[2], 10) + "〕" + parseInt(m[3], 10) + "号";
-      }
-    }
-    return null;
-  }
-
-  function dateTerms(text) {
-    /* As tokens.date_terms: d:2020-07, and d:2020-07-06 for a day. */
-    var out = [];
-    var m;
-    var t = text.normalize("NFKC");
-    R.date.lastIndex = 0;
-    function two(n) { return (n < 10 ? "0" : "") + n; }
-    while ((m = R.date.exec(t))) {
-      var month = parseInt(m[2], 10);
-      var day = m[3] ? parseInt(m[3], 10) : null;
-      if (month >= 1 && month <= 12 && (day === null || (day >= 1 && day <= 31))) {
-        out.push("d:" + m[1] + "-" + two(month));
-        if (day) {
-          out.push("d:" + m[1] + "-" + two(month) + "-" + two(day));
-        }
-      }
-    }
-    return unique(out);
-  }
-
-  function shardOf(term, shards) {
-    var h = 0x811c9dc5;
-    for (var i = 0; i < term.length; i++) {
-      h ^= term.charCodeAt(i);
-      h = Math.imul(h, 0x01000193) >>> 0;
-    }
-    return h % shards;
-  }
 
   /* --- postings ----------------------------------------------------------- */
-
-  var CODE = null;
-
-  function decodeNumbers(s) {
-    var out = [];
-    var n = 0;
-    var mul = 1;
-    for (var i = 0; i < s.length; i++) {
-      var v = CODE[s.charCodeAt(i)];
-      if (v >= 45) {
-        n += (v - 45) * mul;
-        mul *= 45;
-      } else {
-        out.push(n + v * mul);
-        n = 0;
-        mul = 1;
-      }
-    }
-    return out;
-  }
 
   function postings(meta, term) {
     var shard = loaded["shards/" + shardOf(term, meta.shards)];
@@ -247,58 +89,11 @@
     return { ids: ids, w: w };
   }
 
-  function weightsFor(candidates, list) {
-    /* Walk both sorted lists once: the weight of each candidate, or 0. */
-    var out = new Array(candidates.length);
-    var j = 0;
-    for (var i = 0; i < candidates.length; i++) {
-      while (j < list.ids.length && list.ids[j] < candidates[i]) {
-        j++;
-      }
-      out[i] = j < list.ids.length && list.ids[j] === candidates[i] ? list.w[j] : 0;
-    }
-    return out;
-  }
-
-  function intersect(a, b) {
-    var out = [];
-    var i = 0;
-    var j = 0;
-    while (i < a.length && j < b.length) {
-      if (a[i] === b[j]) {
-        out.push(a[i]);
-        i++;
-        j++;
-      } else if (a[i] < b[j]) {
-        i++;
-      } else {
-        j++;
-      }
-    }
-    return out;
-  }
-
-  function mostOf(lists, atLeast) {
-    var hits = {};
-    lists.forEach(function (list) {
-      list.ids.forEach(function (id) { hits[id] = (hits[id] || 0) + 1; });
-    });
-    return Object.keys(hits).filter(function (id) { return hits[id] >= atLeast; })
-      .map(Number).sort(function (a, b) { return a - b; });
-  }
-
-  function union(a, b) {
-    return a.concat(b.filter(function (x) { return a.indexOf(x) < 0; })).sort(function (x, y) { return x - y; });
-  }
-
   function decodeMeta(meta) {
     if (meta.decoded) {
       return meta;
     }
-    CODE = new Int8Array(128).fill(-1);
-    for (var i = 0; i < meta.alphabet.length; i++) {
-      CODE[meta.alphabet.charCodeAt(i)] = i;
-    }
+    C.setAlphabet(meta.alphabet);
     meta.yearOf = decodeNumbers(meta.docYears).map(function (y) { return y + meta.yearBase; });
     var flat = decodeNumbers(meta.docIssuers);
     meta.issuersOf = [];
@@ -337,12 +132,6 @@
         });
       });
     });
-  }
-
-  function dropFillers(query) {
-    var t = fold(query);
-    (R.fillers || []).forEach(function (w) { t = t.split(w).join(" "); });
-    return t.replace(/\s+/g, " ").trim();
   }
 
   /* One wrong character (非法急资, 脱贫功坚): the longest Han run with each
@@ -453,22 +242,6 @@
         };
       });
     });
-  }
-
-  function alternatives(query) {
-    var folded = fold(query);
-    var out = [];
-    (R.synonyms || []).forEach(function (pair) {
-      if (folded.indexOf(pair[0]) >= 0) {
-        pair[1].forEach(function (other) {
-          var alt = folded.split(pair[0]).join(other);
-          if (out.indexOf(alt) < 0 && out.length < 6) {
-            out.push(alt);
-          }
-        });
-      }
-    });
-    return out;
   }
 
   function core(query, filters) {
