@@ -6,23 +6,30 @@ The gov.cn form is <organisation code>/<year>-<serial>, as in
 the table shows —.
 
 The serial is five digits taken from a hash of the notice's address
-(year/name), so it never changes when other notices are added, removed or
-corrected, and two builds give the same numbers.  A clash with a number
-already given or generated takes the next free serial, in address order.
+(year/name), so two builds give the same numbers and adding, removing or
+correcting other notices leaves a number alone, with one exception: two
+addresses with the same hash serial (about one pair in a year of 500
+notices) are told apart in address order, so a notice added later with an
+earlier address can move the other by one.  Set index_no by hand where a
+number must never move.
 
 public.publish() calls it, so every output sees the same numbers.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 
 
-def index_numbers(notices: tuple, code: str | None) -> tuple:
-    """The notices, each with its index number (generated ones only where none was written)."""
+def index_numbers(notices, code: str | None) -> dict[str, str]:
+    """source → generated 索引号, for every notice of the corpus that has none written.
+
+    Worked out over the whole corpus (不予公开 notices too, whose numbers are
+    then dropped by the view), so a notice being withheld or published never
+    moves another's number; a number written by hand anywhere is never reused.
+    """
     if not code:
-        return notices
+        return {}
     taken = {n.index_no for n in notices if n.index_no}
     generated: dict[str, str] = {}
     for n in sorted((n for n in notices if not n.index_no), key=lambda n: (n.year, n.slug)):
@@ -30,5 +37,5 @@ def index_numbers(notices: tuple, code: str | None) -> tuple:
         while (number := f"{code}/{n.year}-{serial:05d}") in taken:
             serial = 10000 if serial == 99999 else serial + 1
         taken.add(number)
-        generated[n.source] = number
-    return tuple(dataclasses.replace(n, index_no=generated[n.source]) if n.source in generated else n for n in notices)
+        generated[n.rel] = number
+    return generated

@@ -1,7 +1,7 @@
 """Document numbers cited in a notice's text: found once, here, for the view and the pages.
 
-Typically 《title》（三府〔2020〕124号）.  The bracket form is recognized in any
-width (〔〕 [] ［］ () （） 【】); the prefix is the longest tail of the Han
+Typically 《title》（三府〔2020〕124号）.  Any bracket the parser knows
+(tokens.OPEN/CLOSE), or the 年 form (三府2020年第1号); the prefix is the longest tail of the Han
 run before the bracket that names a known number, so 经三府〔2020〕1号 finds
 三府〔2020〕1号 and never 经三府.
 """
@@ -12,10 +12,15 @@ import re
 import unicodedata
 from collections.abc import Callable, Container
 
+from . import tokens
 from .docnumber import DocNumber
 
+# The brackets, Han ranges and spaces are tokens.py's (the parser's own); in
+# running text the number must end in 号, so 2020年1月 is never read as one.
+_S = f"[{tokens.SPACE}]*"
 _NUMBER = re.compile(
-    r"([\u3400-\u4dbf\u4e00-\u9fff]{1,12})\s*[〔\[［(（【]\s*([0-9０-９]{4})\s*[〕\]］)）】]\s*第?\s*([0-9０-９]{1,6})\s*号"
+    f"([{tokens.HAN}]{{1,12}}){_S}(?:[{re.escape(tokens.OPEN)}]{_S}([0-9０-９]{{4}}){_S}[{re.escape(tokens.CLOSE)}]"
+    f"|([0-9０-９]{{4}}){_S}年){_S}第?{_S}([0-9０-９]{{1,6}}){_S}号"
 )
 
 
@@ -24,7 +29,8 @@ def find(text: str, known: Container[DocNumber]) -> list[tuple[int, int, DocNumb
     out = []
     for m in _NUMBER.finditer(text):
         run = m[1]
-        year, serial = int(unicodedata.normalize("NFKC", m[2])), int(unicodedata.normalize("NFKC", m[3]))
+        year = int(unicodedata.normalize("NFKC", m[2] or m[3]))
+        serial = int(unicodedata.normalize("NFKC", m[4]))
         for k in range(len(run), 0, -1):
             number = DocNumber(run[-k:], year, serial)
             if number in known:

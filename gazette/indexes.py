@@ -73,7 +73,7 @@ class Site:
     groups: dict[str, dict[str, list[PublicNotice]]]   # kind -> key -> notices, newest first
     slugs: dict[str, dict[str, str]]                   # kind -> key -> slug
     site_url: str | None = None                        # the site's address, if it has one
-    today: dt.date = dt.date(1970, 1, 1)               # the build's date (SOURCE_DATE_EPOCH): status as of then
+    today: dt.date | None = None                       # the build's date (SOURCE_DATE_EPOCH): status as of then
 
     @classmethod
     def of(cls, publication: Publication, site_url: str | None = None, today: dt.date | None = None) -> Site:
@@ -85,7 +85,7 @@ class Site:
                     by_key[key].append(n)
             groups[g.kind] = dict(by_key)
             slugs[g.kind] = g.slug(list(by_key))
-        return cls(publication, groups, slugs, site_url or None, today or dt.date(1970, 1, 1))
+        return cls(publication, groups, slugs, site_url or None, today)
 
     def page_of(self, kind: str, key: str) -> str | None:
         slug = self.slugs.get(kind, {}).get(key)
@@ -94,7 +94,7 @@ class Site:
     def pages(self) -> list[Page]:
         """Every generated page: notices, indexes, home and recent changes."""
         out = [notice_page(n, self.publication, self.page_of, self.site_url, self.today) for n in self.publication.notices]
-        out += [self._home(), self._changes(), *self._statistics()]
+        out += [self._home(), self._changes(), *self.statistics_pages()]
         for g in GROUPINGS:
             out.append(self._overview(g))
             for key, notices in self.groups[g.kind].items():
@@ -150,7 +150,7 @@ class Site:
         g, counts = GROUPINGS[0], self.groups["issuers"]
         return (g.rank(issuer), -len(counts.get(issuer, ())), issuer)
 
-    def _statistics(self) -> list[Page]:
+    def statistics_pages(self) -> list[Page]:
         """年度统计: one page per year the notices span, and their overview."""
         notices = self.publication.notices
         years = sorted({n.date.year for n in notices} | {n.in_force_until.year for n in notices if n.in_force_until}, reverse=True)

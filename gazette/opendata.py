@@ -56,7 +56,7 @@ def record(n: PublicNotice, site_url: str | None) -> dict:
     out["full_text"] = n.full_text
     out["body"] = n.body
     out["revisions"] = None if n.revisions is None else [
-        {"date": r.date.isoformat(), "kind": r.kind, "commit": r.sha, "note": r.subject} for r in n.revisions
+        {"date": r.date.isoformat(), "kind": r.kind, "commit": r.sha, "note": r.note_for_readers} for r in n.revisions
     ]
     return out
 

@@ -78,7 +78,7 @@ def notice_page(n: PublicNotice, publication: Publication, index_page: Callable[
     qr = _qr(paths.absolute(site_url, n.page)) if site_url else None
     html = render(
         "notice.html", n=n, body=body, attachment_texts=attachment_texts, qr=qr, home=paths.HOME,
-        today=today or dt.date(1970, 1, 1),
+        today=today,
         long_toc=_contents(toc) if len(toc) > LONG_TOC else None,
         url=link(n.page), find=publication.by_number, index_page=index_page, apply_page=paths.APPLY,
     )

@@ -192,7 +192,9 @@ def publish(corpus: Corpus, history: History | None, commit: str | None = None,
         revisions = None if history is None else tuple(_revisions(n, history, hidden))
         later = tuple(replaced.get(n.doc_number, ())) if n.doc_number else ()
         notices.append(_view(n, corpus.root, revisions, later, hidden))
-    notices = _relations(index_numbers(tuple(notices), index_code))
+    numbers = index_numbers(corpus.notices, index_code)
+    notices = _relations(tuple(dataclasses.replace(n, index_no=numbers[n.source]) if n.source in numbers else n
+                               for n in notices))
     by_number = {n.doc_number: n for n in notices if n.doc_number is not None}
     withheld = None
     if count_withheld:
@@ -235,7 +237,10 @@ def _relations(notices: tuple[PublicNotice, ...]) -> tuple[PublicNotice, ...]:
         ends = [n.repealed_on] if n.repealed_on else []
         if n.repealed_by in by_number:
             ends.append(start(by_number[n.repealed_by]))
-        ends += [start(by_number[s]) for s in n.superseded_by if s in by_number]
+        if n.validity != "有效":
+            # supersedes means "in whole or in part": it ends the older notice
+            # only where that one is itself marked 废止/失效.
+            ends += [start(by_number[s]) for s in n.superseded_by if s in by_number]
         until = min(ends) if ends else None
         out.append(dataclasses.replace(
             n, cites=cites.get(n.source, ()), cited_by=tuple(cited_by.get(n.doc_number, ())) if n.doc_number else (),

@@ -29,6 +29,7 @@ def sitemap(site, site_url: str, extra_pages: list[str]) -> bytes:
             for src in site.group_sources(kind, key):
                 entries.append((src, max(updated(n) for n in members)))
     entries += [(src, None) for src in extra_pages]
+    entries += [(page.src, newest) for page in site.statistics_pages()]
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for src, when in sorted(set(entries), key=lambda e: e[0]):
         lastmod = f"<lastmod>{when.date().isoformat()}</lastmod>" if when else ""

@@ -70,7 +70,12 @@ def on_config(config):
     finally:
         if history is not None:
             history.close()
-    built_on = dt.datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH") or 0), dt.timezone.utc).date()
+    # The day the pages state 效力状态 as of: the commit's day in China time.
+    # Without a real date (no git: SOURCE_DATE_EPOCH 0) the pages state none
+    # rather than a wrong one; the reader's browser still says it as of today.
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or 0)
+    china = dt.timezone(dt.timedelta(hours=8))
+    built_on = dt.datetime.fromtimestamp(epoch, china).date() if epoch > 0 else None
     _state.site = Site.of(publication, config.site_url, built_on)
     _state.pages = {}
     _state.hand_written = []

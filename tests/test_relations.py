@@ -96,10 +96,11 @@ def test_validity_shows_both_ways_whichever_notice_recorded_it(site):
 def test_status_over_time_comes_from_the_notices_not_from_commits(corpus):
     notices = {str(n.doc_number): n for n in publish(load_corpus(corpus), None).notices}
     a = notices["三府〔2019〕1号"]
-    assert (a.in_force_from, a.in_force_until) == (dt.date(2019, 3, 1), dt.date(2020, 7, 1))   # replaced first, by B
+    # B replaces A "in whole or in part": A stays in force until C repeals it.
+    assert (a.in_force_from, a.in_force_until) == (dt.date(2019, 3, 1), dt.date(2021, 2, 1))
     assert a.status_on(dt.date(2019, 2, 15)) == "尚未施行"
-    assert a.status_on(dt.date(2020, 6, 30)) == "现行有效"
-    assert a.status_on(dt.date(2020, 7, 1)) == "已废止（自2020年7月1日起）"
+    assert a.status_on(dt.date(2020, 7, 1)) == "现行有效"
+    assert a.status_on(dt.date(2021, 2, 1)) == "已废止（自2021年2月1日起）"
     assert notices["三府〔2021〕4号"].status_on(dt.date(2021, 12, 31)) == "尚未施行"
 
 
@@ -122,11 +123,12 @@ def test_check_warns_of_missing_numbers_and_refuses_a_cycle(tmp_path):
 def test_the_statistics_match_counts_made_by_hand(corpus, site):
     notices = publish(load_corpus(corpus), None).notices
     rows = {r.issuer: r for r in table(notices, 2020)}
-    # 2020: B made (规范性文件); A repealed in 2020 (replaced by B from 2020-07-01); in force on 31 Dec: B only.
-    assert rows["合计"].counts["规范性文件"] == (1, 1, 1)
+    # 2020: B made (规范性文件); nothing repealed (B replaces A only in part); in force on 31 Dec: A and B.
+    assert rows["合计"].counts["规范性文件"] == (1, 0, 2)
     assert rows["合计"].counts["规章"] == (0, 0, 0)
     rows = {r.issuer: r for r in table(notices, 2021)}
-    # 2021: C (规章), D and F (其他文件) made; E is 不予公开 and not counted; F not yet in force.
+    # 2021: C (规章), D and F (其他文件) made; A repealed by C; E is 不予公开 and not counted; F not yet in force.
+    assert rows["合计"].counts["规范性文件"] == (0, 1, 1)
     assert rows["合计"].counts["规章"] == (1, 0, 1)
     assert rows["合计"].counts["其他文件"] == (2, 0, 1)
     assert rows["合计"].disclosure == {"主动公开": 3, "依申请公开": 0}
@@ -155,11 +157,23 @@ def test_a_year_page_filters_to_what_was_in_force_on_a_day(site, page):
     day.fill("2021-03-15")
     day.dispatch_event("change")
     assert [s.split(" · ")[0] for s in shown()] == ["三府〔2020〕5号", "三府〔2021〕2号", "三府〔2021〕3号"]
-    assert "2021年3月15日现行有效的文件共3件" in page.locator(".in-force-count").inner_text()
+    assert "本页中2021年3月15日现行有效的文件共3件" in page.locator(".in-force-count").inner_text()
     page.locator(".in-force-filter button").click()
     assert len(shown()) == 5
     # The notice page restates its status as of today, in the reader's browser.
     page.goto((site / A).as_uri())
-    assert page.locator(".validity-status").inner_text() == "已废止（自2020年7月1日起）"
+    assert page.locator(".validity-status").inner_text() == "已废止（自2021年2月1日起）"
     today = dt.date.today()
     assert page.locator(".validity-asof").inner_text() == f"（截至{today.year}年{today.month}月{today.day}日）"
+
+
+def test_citations_read_every_spelling_the_parser_reads():
+    from gazette.citations import find
+    from gazette.docnumber import DocNumber
+
+    known = {DocNumber("三府", 2020, 1), DocNumber("琼〇府", 2020, 2)}
+    text = "依据三府〖2020〗1号、三府2020年第1号、三府｛2020｝1号和琼〇府（２０２０）２号；2020年1月不是文号。"
+    assert [(text[a:b], n) for a, b, n in find(text, known)] == [
+        ("三府〖2020〗1号", DocNumber("三府", 2020, 1)), ("三府2020年第1号", DocNumber("三府", 2020, 1)),
+        ("三府｛2020｝1号", DocNumber("三府", 2020, 1)), ("琼〇府（２０２０）２号", DocNumber("琼〇府", 2020, 2)),
+    ]

@@ -27,8 +27,8 @@
     var from = el.getAttribute("data-from"), until = el.getAttribute("data-until");
     var word = el.getAttribute("data-kind") === "失效" ? "已失效" : "已废止";
     if (from && day < from) return "尚未施行";
-    if (until && day >= until) return word + "（自" + cn(until) + "起）";
-    if (el.getAttribute("data-ended")) return word;
+    if (until) return day >= until ? word + "（自" + cn(until) + "起）" : "现行有效";
+    if (el.getAttribute("data-ended")) return word;   /* 废止/失效 recorded without a date */
     return "现行有效";
   }
 
@@ -53,7 +53,7 @@
         li.hidden = !keep;
         if (keep) shown += 1;
       });
-      note.textContent = day ? cn(day) + "现行有效的文件共" + shown + "件。" : "";
+      note.textContent = day ? "本页中" + cn(day) + "现行有效的文件共" + shown + "件。" : "";
     }
     input.addEventListener("change", apply);
     input.addEventListener("input", apply);
