@@ -37,7 +37,7 @@ def summary(n: PublicNotice) -> str:
     number = f"{n.doc_number}　" if n.doc_number else ""
     head = f"{number}{'、'.join(n.issuers)}　{n.published_on.year}年{n.published_on.month}月{n.published_on.day}日"
     if n.body is None:
-        return f"{head}。本文件依申请公开，正文不在网上公开。"
+        return f"{head}。本文件{n.disclosure}，正文不在网上公开。"
     text = plain_text(n.body).replace("\n", " ")
     return f"{head}。{text[:SUMMARY]}{'……' if len(text) > SUMMARY else ''}"
 

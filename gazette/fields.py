@@ -9,7 +9,8 @@ field means adding a row here (and its attribute on Notice).
 Normalizing values lives here too, and is the same for the working tree and
 for every past revision read from git: text is trimmed of spaces of every
 width (a Chinese input method types U+3000), closed vocabularies are compared
-after NFKC, so `不予公开　` and `"不予公开 "` are 不予公开 everywhere.
+after NFKC, so `不予公开　` and `"不予公开 "` are 不予公开 everywhere.  What a
+disclosure value allows is decided in public.py, and nowhere else.
 """
 
 from __future__ import annotations
@@ -85,13 +86,6 @@ def closed(text: str) -> str:
     return unicodedata.normalize("NFKC", trim(text)).strip()
 
 
-def disclosure_of(value: object) -> str:
-    """The disclosure a value stands for; anything unknown is 不予公开 (fail closed)."""
-    if isinstance(value, str) and closed(value) in DISCLOSURES:
-        return closed(value)
-    return "不予公开"
-
-
 # Characters that never belong in a notice: C0/C1 controls except tab and
 # newline, the line and paragraph separators (YAML reads them as line
 # breaks nobody can see), and the bidirectional overrides that make text
@@ -130,7 +124,4 @@ def display(key: str, value: object) -> str:
             phone = value.get("phone")
             return str(value["name"]) + (f"，联系电话：{phone}" if phone else "")
         return "，".join(f"{k}：{display(k, v)}" for k, v in value.items())
-    for attr in ("title",):          # attachments and errata as objects
-        if hasattr(value, attr) and not isinstance(value, str):
-            return display(key, vars(value))
     return str(value)

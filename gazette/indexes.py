@@ -107,7 +107,10 @@ class Site:
             return sorted(keys, reverse=True)
         # As a clerk expects: the people's government, then its office, then
         # the departments; within each, the busiest first, then by name.
-        return sorted(keys, key=lambda k: (g.rank(k), -len(keys[k]), k))
+        return sorted(keys, key=lambda k: self._order(g, k))
+
+    def _order(self, g: Grouping, key: str) -> tuple:
+        return (g.rank(key), -len(self.groups[g.kind].get(key, ())), key)
 
     def _overview(self, g: Grouping) -> Page:
         src = paths.overview_page(g.kind)
@@ -147,8 +150,7 @@ class Site:
         return Page(src, "政府文件", html, feed=paths.FEED_ALL)
 
     def _issuer_order(self, issuer: str) -> tuple:
-        g, counts = GROUPINGS[0], self.groups["issuers"]
-        return (g.rank(issuer), -len(counts.get(issuer, ())), issuer)
+        return self._order(GROUPINGS[0], issuer)
 
     def statistics_pages(self) -> list[Page]:
         """年度统计: one page per year the notices span, and their overview."""

@@ -13,7 +13,7 @@ to decide anything:
 * 不予公开: absent.  Not a page, not a count, not a link target.
 
 History follows the same rule, version by version, read with the same field
-reader as the working tree (fields.disclosure_of fails closed: a version whose
+reader as the working tree (disclosure_of fails closed: a version whose
 disclosure cannot be read counts as 不予公开):
 
 * a version that was 不予公开 does not exist for the site: not its commit,
@@ -37,11 +37,25 @@ from .catalogue import index_numbers
 from .corpus import Corpus
 from .diff import FieldChange, Segments, as_read, changed, text_diff
 from .docnumber import DocNumber
-from .fields import BY_KEY, CONTROL, FIELDS, disclosure_of, display
+from .fields import BY_KEY, CONTROL, DISCLOSURES, FIELDS, closed, display
 from .history import Commit, History
 from .notice import Notice, read_fields
 
 LISTED = ("主动公开", "依申请公开")
+FULL = "主动公开"
+
+
+def disclosure_of(value: object) -> str:
+    """The disclosure a value stands for; anything unknown is 不予公开 (fail closed)."""
+    if isinstance(value, str) and closed(value) in DISCLOSURES:
+        return closed(value)
+    return "不予公开"
+
+
+def shows(key: str, disclosure: str) -> bool:
+    """Whether a notice with this disclosure shows this field (fields.FIELDS on_request)."""
+    f = BY_KEY.get(key)
+    return f is not None and (disclosure == FULL or f.on_request)
 FIRST = "收录"
 
 
@@ -126,16 +140,23 @@ class PublicNotice:
     in_force_until: dt.date | None = None         # the first day it no longer applies, if known
     ended: bool = False                           # marked 废止/失效 (the date, if known, is in_force_until)
 
+    def in_force_on(self, day: dt.date) -> bool:
+        """Whether it applied on a day (validity.js's inForce says the same in the browser)."""
+        if self.in_force_from and day < self.in_force_from:
+            return False
+        if self.in_force_until:
+            return day < self.in_force_until
+        return not self.ended             # 废止/失效 recorded without a date: ended
+
     def status_on(self, day: dt.date) -> str:
         """现行有效 / 已废止（自…起）/ 尚未施行, as of a day."""
+        if self.in_force_on(day):
+            return "现行有效"
         if self.in_force_from and day < self.in_force_from:
             return "尚未施行"
-        if self.in_force_until and day >= self.in_force_until:
-            word = "已失效" if self.validity == "失效" else "已废止"
-            return f"{word}（自{self.in_force_until.year}年{self.in_force_until.month}月{self.in_force_until.day}日起）"
-        if self.ended and self.in_force_until is None:     # 废止/失效 recorded without a date
-            return "已失效" if self.validity == "失效" else "已废止"
-        return "现行有效"
+        word = "已失效" if self.validity == "失效" else "已废止"
+        until = self.in_force_until
+        return f"{word}（自{until.year}年{until.month}月{until.day}日起）" if until else word
 
     @property
     def sort_key(self) -> tuple:
@@ -261,11 +282,12 @@ def _public_value(key: str, value, hidden: frozenset):
 
 
 def _view(n: Notice, root: Path, revisions, superseded_by, hidden: frozenset) -> PublicNotice:
-    full = disclosure_of(n.disclosure) == "主动公开"
+    disclosure = disclosure_of(n.disclosure)
+    full = disclosure == FULL
 
     def shown(key: str, value):
         value = _public_value(key, value, hidden)
-        return value if (full or BY_KEY[key].on_request) else BY_KEY[key].default
+        return value if shows(key, disclosure) else BY_KEY[key].default
 
     attachments, sources = (), ()
     if full:
@@ -282,7 +304,7 @@ def _view(n: Notice, root: Path, revisions, superseded_by, hidden: frozenset) ->
     return PublicNotice(
         source=n.rel, slug=n.slug, year=n.year, page=paths.notice_page(n.year, n.slug),
         title=n.title, issuers=tuple(n.issuers), date=n.date, published_on=n.published or n.date,
-        disclosure=disclosure_of(n.disclosure), full_text=full,
+        disclosure=disclosure, full_text=full,
         body=n.body if full else None,
         doc_number=n.doc_number, index_no=n.index_no, topics=tuple(n.topics),
         recipients=shown("recipients", n.recipients), cc=shown("cc", n.cc),
@@ -337,7 +359,7 @@ def _revisions(notice: Notice, history: History, hidden: frozenset) -> list[Publ
     path, attachments = tracked_files(notice, history.repo)
     if path is None:
         return []
-    now_full = disclosure_of(notice.disclosure) == "主动公开"
+    now = disclosure_of(notice.disclosure)
     out: list[PublicRevision] = []
     last_public: _Version | None = None      # the version the next one is compared with
     previous: _Version | None = None         # the version just before, listed or not
@@ -358,7 +380,7 @@ def _revisions(notice: Notice, history: History, hidden: frozenset) -> list[Publ
         if last_public is None:
             out.append(_revision(commit, FIRST))
         else:
-            out.append(_compare(last_public, version, now_full, attachments, history, hidden))
+            out.append(_compare(last_public, version, now, attachments, history, hidden))
         last_public = version
     return list(reversed(out))
 
@@ -394,30 +416,26 @@ def _revision(commit: Commit, kind: str, **parts) -> PublicRevision:
     return PublicRevision(commit.sha, commit.short, commit.date, author, subject, kind, index=commit.index, **parts)
 
 
-def _visible(key: str, version: _Version) -> bool:
-    f = BY_KEY.get(key)
-    return f is not None and (version.disclosure == "主动公开" or f.on_request)
-
-
-def _compare(old: _Version, new: _Version, now_full: bool, attachments, history: History, hidden: frozenset) -> PublicRevision:
+def _compare(old: _Version, new: _Version, now: str, attachments, history: History, hidden: frozenset) -> PublicRevision:
+    """What changed between two listed versions, shown only as far as all three (old, new, now) show it."""
     validity = new.values.get("validity")
     before = {(e.get("date"), e.get("note")) for e in old.values.get("errata") or [] if isinstance(e, dict)}
     added = [e["note"] for e in new.values.get("errata") or []
-             if isinstance(e, dict) and (e.get("date"), e.get("note")) not in before and new.disclosure == "主动公开"]
+             if isinstance(e, dict) and (e.get("date"), e.get("note")) not in before and shows("errata", new.disclosure)]
     if validity in ("废止", "失效") and old.values.get("validity") != validity:
         kind = validity
     else:
         kind = "更正" if added else "修订"
     changes = []
     for f in FIELDS:
-        if not (_visible(f.key, old) and _visible(f.key, new)) or (not now_full and not f.on_request):
+        if not all(shows(f.key, d) for d in (old.disclosure, new.disclosure, now)):
             continue
         a = display(f.key, _public_value(f.key, old.values.get(f.key), hidden)) if f.key in old.values else None
         b = display(f.key, _public_value(f.key, new.values.get(f.key), hidden)) if f.key in new.values else None
         if a != b:
             changes.append(FieldChange(f.key, f.label, a, b))
     body, parts, note = None, [], None
-    if now_full and old.disclosure == new.disclosure == "主动公开":
+    if old.disclosure == new.disclosure == now == FULL:
         hunks = text_diff(as_read(old.body), as_read(new.body))
         body = tuple(hunks) if changed(hunks) else ()
         for title, p in attachments:
@@ -426,6 +444,6 @@ def _compare(old: _Version, new: _Version, now_full: bool, attachments, history:
             if a != b:
                 parts.append((title, tuple(text_diff(as_read(a.strip("\n")), as_read(b.strip("\n"))))))
     else:
-        note = "本文件正文不公开，不显示正文的改动。" if not now_full else "此前的版本未公开正文，不显示正文的改动。"
+        note = "本文件正文不公开，不显示正文的改动。" if now != FULL else "此前的版本未公开正文，不显示正文的改动。"
     return _revision(new.commit, kind, fields=tuple(changes), body=body, attachments=tuple(parts), note=note,
                      change_note="；".join(added) or None)

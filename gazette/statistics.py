@@ -43,7 +43,7 @@ def row(issuer: str, notices: list[PublicNotice], year: int) -> Row:
         counts[category] = (
             sum(1 for n in mine if n.date.year == year),
             sum(1 for n in mine if _ended_in(n, year)),
-            sum(1 for n in mine if n.status_on(year_end) == "现行有效"),
+            sum(1 for n in mine if n.in_force_on(year_end)),
         )
     made = [n for n in notices if n.date.year == year]
     disclosure = {kind: sum(1 for n in made if n.disclosure == kind) for kind in LISTED}
@@ -53,7 +53,7 @@ def row(issuer: str, notices: list[PublicNotice], year: int) -> Row:
 def table(notices: tuple[PublicNotice, ...], year: int, order=lambda issuer: issuer) -> list[Row]:
     """One row per issuer with a notice made, repealed or in force that year (in order), then 合计."""
     year_end = dt.date(year, 12, 31)
-    relevant = [n for n in notices if n.date.year == year or _ended_in(n, year) or n.status_on(year_end) == "现行有效"]
+    relevant = [n for n in notices if n.date.year == year or _ended_in(n, year) or n.in_force_on(year_end)]
     issuers = sorted({i for n in relevant for i in n.issuers}, key=order)
     rows = [row(i, [n for n in relevant if i in n.issuers], year) for i in issuers]
     return rows + [row("合计", relevant, year)]

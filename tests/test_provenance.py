@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import copy_project
 
 from gazette.manifest import sha256
 
@@ -37,22 +37,10 @@ def _run(repo: Path, *args: str, tmpdir: Path | None = None, cwd: Path | None = 
                           capture_output=True, text=True, timeout=900)
 
 
-def _copy_project(target: Path) -> None:
-    """This project's files as they are now (committed or not), without what git ignores."""
-    listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            check=True, capture_output=True).stdout.decode().split("\0")
-    for rel in filter(None, listed):
-        source = ROOT / rel
-        if source.is_file():
-            (target / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / rel)
-
-
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Path:
     repo = tmp_path_factory.mktemp("provenance") / "repo"
-    repo.mkdir()
-    _copy_project(repo)
+    copy_project(repo)
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", "--all")
     _git(repo, "commit", "-qm", "公布第一批文件")

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, ROOTS, digests, read_page, readable_text, run_build
+from conftest import ROOTS, copy_project, digests, read_page, readable_text, run_build
 
 NOTICES = ROOTS / "basic" / "notices"
 
@@ -214,13 +214,7 @@ def test_an_invalid_corpus_leaves_the_previous_site_as_it_was(basic_site, tmp_pa
 
 def test_a_build_that_fails_in_mkdocs_leaves_the_previous_site_too(basic_site, tmp_path):
     """A valid corpus, but a hand-written page has a broken link: MkDocs refuses it in strict mode."""
-    project = tmp_path / "project"
-    tracked = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, check=True).stdout
-    for rel in filter(None, tracked.decode().split("\0")):
-        if (ROOT / rel).is_file() and not rel.startswith(("notices/", "tests/")):
-            (project / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / rel, project / rel)
-    shutil.copytree(NOTICES, project / "notices")
+    project = copy_project(tmp_path / "project", NOTICES)
     about = project / "docs" / "about.md"
     about.write_text(about.read_text(encoding="utf-8") + "\n见[附表](missing.md)。\n", encoding="utf-8")
     site = tmp_path / "out" / "site"
