@@ -80,7 +80,7 @@ def notice_page(n: PublicNotice, publication: Publication, index_page: Callable[
         "notice.html", n=n, body=body, attachment_texts=attachment_texts, qr=qr, home=paths.HOME,
         today=today,
         long_toc=_contents(toc) if len(toc) > LONG_TOC else None,
-        url=link(n.page), find=publication.by_number, index_page=index_page, apply_page=paths.APPLY,
+        url=link(n.page), find=publication.by_number, by_source=publication.by_source, index_page=index_page, apply_page=paths.APPLY,
     )
     return Page(n.page, n.title, html, toc)
 

@@ -135,7 +135,7 @@ class PublicNotice:
     superseded_by: tuple[DocNumber, ...] = ()     # listed notices that replace this one
     repeals: tuple[DocNumber, ...] = ()           # listed notices whose repealed_by names this one
     cites: tuple[DocNumber, ...] = ()             # listed notices its public text cites
-    cited_by: tuple[DocNumber, ...] = ()          # listed notices whose public text cites it
+    cited_by: tuple[str, ...] = ()          # sources of the listed notices whose public text cites it
     in_force_from: dt.date | None = None          # 施行日期, else 成文日期
     in_force_until: dt.date | None = None         # the first day it no longer applies, if known
     ended: bool = False                           # marked 废止/失效 (the date, if known, is in_force_until)
@@ -181,6 +181,11 @@ class Publication:
     commit: str | None = None
     withheld: dict | None = None          # year -> number of 不予公开 notices, only when the site counts them
     _by_number: dict = field(default_factory=dict, compare=False, repr=False)
+    _by_source: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def by_source(self, source: str) -> PublicNotice | None:
+        """The listed notice of this source file, or None."""
+        return self._by_source.get(source)
 
     def by_number(self, number: DocNumber | None) -> PublicNotice | None:
         """The listed notice with this number, or None (also for a non-public one)."""
@@ -224,7 +229,7 @@ def publish(corpus: Corpus, history: History | None, commit: str | None = None,
             if disclosure_of(n.disclosure) not in LISTED:
                 withheld[n.year] = withheld.get(n.year, 0) + 1
     return Publication(tuple(notices), history is not None, commit or (history.head if history else None),
-                       withheld, by_number)
+                       withheld, by_number, {n.source: n for n in notices})
 
 
 def _relations(notices: tuple[PublicNotice, ...]) -> tuple[PublicNotice, ...]:
@@ -236,7 +241,7 @@ def _relations(notices: tuple[PublicNotice, ...]) -> tuple[PublicNotice, ...]:
     """
     by_number = {n.doc_number: n for n in notices if n.doc_number is not None}
     cites: dict[str, tuple[DocNumber, ...]] = {}
-    cited_by: dict[DocNumber, list[DocNumber]] = {}
+    cited_by: dict[DocNumber, list[str]] = {}
     for n in notices:
         if n.body is None:
             continue
@@ -244,7 +249,7 @@ def _relations(notices: tuple[PublicNotice, ...]) -> tuple[PublicNotice, ...]:
         found = tuple(dict.fromkeys(x for _, _, x in citations.find(text, by_number) if x != n.doc_number))
         cites[n.source] = found
         for x in found:
-            cited_by.setdefault(x, []).append(n.doc_number)
+            cited_by.setdefault(x, []).append(n.source)     # numbered or not
     repeals: dict[DocNumber, list[DocNumber]] = {}
     for n in notices:
         if n.repealed_by in by_number and n.doc_number:

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import build_into, read_page, run_build
 
+from gazette.addresses import unnumbered_slug
 from gazette.corpus import load_corpus
 from gazette.public import publish
 from gazette.statistics import table
@@ -46,6 +47,10 @@ def corpus(tmp_path_factory) -> Path:
         "参照《旧办法》（三府〔2018〕99号）和《内部办法》（三府〔2021〕9号）执行。"))
     write(root, 2021, "sanfu-2021-9", notice(
         "三府〔2021〕9号", "龘靐内部办法", "2021-01-10", "龘靐内部正文。", disclosure="不予公开"))
+    # G: no number of its own, cites A (it is listed under A's 被引用 by its title)
+    g = unnumbered_slug("三亚市人民政府", dt.date(2021, 6, 1), "停车收费执行情况报告")
+    write(root, 2021, g, notice("", "停车收费执行情况报告", "2021-06-01", "执行三府〔2019〕1号的情况如下。")
+          .replace("doc_number: \n", ""))
     write(root, 2021, "sanfu-2021-4", notice(
         "三府〔2021〕4号", "关于明年施行的办法", "2021-05-01", "自2022年1月1日起施行。", "effective: 2022-01-01\n"))
     return root
@@ -78,7 +83,10 @@ def test_cited_numbers_in_the_text_link_to_the_cited_notice(site):
 def test_each_page_lists_what_it_cites_and_what_cites_it(site):
     a = (site / A).read_text(encoding="utf-8")
     b = (site / B).read_text(encoding="utf-8")
-    assert '被引用：</strong><a href="../2021/sanfu-2021-2.html">三府〔2021〕2号</a>、<a href="../2020/sanfu-2020-5.html">三府〔2020〕5号</a>' in a
+    g = unnumbered_slug("三亚市人民政府", dt.date(2021, 6, 1), "停车收费执行情况报告")
+    assert ('被引用：</strong><a href="../2021/' + g + '.html">停车收费执行情况报告</a>、'
+            '<a href="../2021/sanfu-2021-2.html">三府〔2021〕2号</a>、<a href="../2020/sanfu-2020-5.html">三府〔2020〕5号</a>') in a
+    assert "None" not in a
     assert '本文引用：</strong><a href="../2019/sanfu-2019-1.html">三府〔2019〕1号</a>' in b
     assert "本文引用" not in (site / D).read_text(encoding="utf-8")
 
@@ -127,11 +135,11 @@ def test_the_statistics_match_counts_made_by_hand(corpus, site):
     assert rows["合计"].counts["规范性文件"] == (1, 0, 2)
     assert rows["合计"].counts["规章"] == (0, 0, 0)
     rows = {r.issuer: r for r in table(notices, 2021)}
-    # 2021: C (规章), D and F (其他文件) made; A repealed by C; E is 不予公开 and not counted; F not yet in force.
+    # 2021: C (规章), D, F and G (其他文件) made; A repealed by C; E is 不予公开 and not counted; F not yet in force.
     assert rows["合计"].counts["规范性文件"] == (0, 1, 1)
     assert rows["合计"].counts["规章"] == (1, 0, 1)
-    assert rows["合计"].counts["其他文件"] == (2, 0, 1)
-    assert rows["合计"].disclosure == {"主动公开": 3, "依申请公开": 0}
+    assert rows["合计"].counts["其他文件"] == (3, 0, 2)
+    assert rows["合计"].disclosure == {"主动公开": 4, "依申请公开": 0}
     page = (site / "statistics/2021.html").read_text(encoding="utf-8")
     assert '<tr class="statistics-total"><th scope="row">合计</th><td>1</td><td>0</td><td>1</td>' in page
     assert "本站不公布不予公开文件的件数" in page and "龘" not in page
@@ -159,7 +167,7 @@ def test_a_year_page_filters_to_what_was_in_force_on_a_day(site, page):
     assert [s.split(" · ")[0] for s in shown()] == ["三府〔2020〕5号", "三府〔2021〕2号", "三府〔2021〕3号"]
     assert "本页中2021年3月15日现行有效的文件共3件" in page.locator(".in-force-count").inner_text()
     page.locator(".in-force-filter button").click()
-    assert len(shown()) == 5
+    assert len(shown()) == 6          # A, B, C, D, F and G
     # The notice page restates its status as of today, in the reader's browser.
     page.goto((site / A).as_uri())
     assert page.locator(".validity-status").inner_text() == "已废止（自2021年2月1日起）"
