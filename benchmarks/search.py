@@ -15,10 +15,18 @@ start: nothing cached but what the browser caches itself).  It prints:
   memory (what the page itself costs; a blank page is about 20 MB here) and
   as RSS (which also counts Chromium's shared libraries, ~110 MB for a blank
   page), and the JavaScript heap;
+* time from opening a shared link (search.html?q=…) to the first result on
+  screen: the whole page load included, as a reader who follows a link meets it;
+* whether the count is true: for every query, the number of notices the
+  engine says match against the number whose text (as the index reads it:
+  title, issuers, the lines the page shows, body) holds each of the query's
+  runs, or its synonym form, counted here in Python from the public view;
 * total size of the index on disk, and how long the build took.
 
-Targets (issue 3, at 10,000 notices): first result <= 0.3 s, <= 1 MB read
-per query, <= 150 MB renderer memory.
+Targets (at 10,000 notices): first result <= 0.3 s p95 from typing and from
+opening a link, <= 1 MB read per query, <= 150 MB renderer memory.
+
+    .venv/bin/python benchmarks/search.py --notices DIR   an existing corpus
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import make_corpus  # noqa: E402
 
+from gazette import search, tokens  # noqa: E402
 from gazette.corpus import load_corpus  # noqa: E402
 from gazette.public import publish  # noqa: E402
 
@@ -70,6 +79,44 @@ TYPE_AND_WAIT = """async (q) => {
 }"""
 
 
+# Installed before the page's own scripts: the time (from navigation start)
+# when the first result or the no-result line appears.
+FIRST_ON_SCREEN = """(() => {
+  const seen = () => {
+    const list = document.getElementById('search-results');
+    const status = document.getElementById('gz-status');
+    if ((list && list.querySelector('a')) || (status && status.textContent.startsWith('没有'))) {
+      window.__firstOnScreen = performance.now();
+      return true;
+    }
+    return false;
+  };
+  new MutationObserver((_, obs) => { if (seen()) obs.disconnect(); })
+    .observe(document, {childList: true, subtree: true, characterData: true});
+})();"""
+
+COUNT = """async q => (await __gz.search(q)).total"""
+
+
+def _true_count(publication, query: str) -> int | None:
+    """How many public notices hold every run of the query (or of a synonym
+    form of it) in their text as the index reads it; None for a number query."""
+    if tokens.parse_number(query) or not tokens.query_runs(query):
+        return None
+    folded = tokens.fold(query)
+    forms = [folded] + [folded.replace(w, o) for w, others in tokens.read_synonyms() if w in folded for o in others]
+    texts = []
+    for n in publication.notices:
+        title, issuers, body = search._fields(n)
+        fields = [title, issuers, search._shown(n), body, str(n.doc_number or "")]
+        texts.append("\n".join(r for f in fields for r in tokens.phrase_runs(f)) + "\n" + tokens.fold("\n".join(fields)))
+    count = 0
+    for text in texts:
+        if any(all(run in text for _, run in tokens.query_runs(form)) for form in forms):
+            count += 1
+    return count
+
+
 def _memory_kb(pid: int) -> tuple[int, int]:
     """(private, resident) kB of a process, from /proc/PID/smaps_rollup."""
     fields = {}
@@ -90,13 +137,14 @@ def _build(notices: Path, site: Path) -> float:
     return time.perf_counter() - start
 
 
-def measure(n: int, work: Path) -> dict:
+def measure(n: int, work: Path, notices: Path | None = None) -> dict:
     from playwright.sync_api import sync_playwright
 
-    notices = make_corpus(work / f"c{n}", n)
+    notices = notices or make_corpus(work / f"c{n}", n)
     site = work / f"site{n}"
     build_seconds = _build(notices, site)
-    publication = publish(load_corpus(notices, root=work), None)
+    publication = publish(load_corpus(notices, root=notices.parent), None)
+    n = len(publication.notices)
     sample = next(x for x in publication.notices if x.full_text and x.doc_number)
     number = sample.doc_number
     fill = {"number": str(number), "number_variant": f"{number.prefix}{number.year}年{number.serial}号"}
@@ -104,7 +152,7 @@ def measure(n: int, work: Path) -> dict:
     index_bytes = sum(p.stat().st_size for p in (site / "search-index").rglob("*") if p.is_file())
     index_files = sum(1 for p in (site / "search-index").rglob("*") if p.is_file())
 
-    times, reads, rss, private, heap, hits = [], [], [], [], [], {}
+    times, opened, reads, rss, private, heap, hits, counts = [], [], [], [], [], [], {}, {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         cdp_browser = browser.new_browser_cdp_session()
@@ -133,8 +181,20 @@ def measure(n: int, work: Path) -> dict:
                 mem = [_memory_kb(pid) for pid in renderers]
                 private.append(max((m[0] for m in mem), default=0) * 1024)
                 rss.append(max((m[1] for m in mem), default=0) * 1024)
+                counts[q] = page.evaluate(COUNT, q)
+                context.close()
+                # The same query from a shared link: navigation start to first result.
+                context = browser.new_context()
+                context.add_init_script(FIRST_ON_SCREEN)
+                page = context.new_page()
+                page.goto((site / "search.html").as_uri() + "?q=" + quote(q))
+                page.wait_for_function("() => window.__firstOnScreen", timeout=30_000)
+                opened.append(page.evaluate("() => window.__firstOnScreen"))
                 context.close()
         browser.close()
+    true_counts = {q: _true_count(publication, q) for q in queries}
+    checked = [q for q in queries if true_counts[q] is not None]
+    wrong = {q: (counts[q], true_counts[q]) for q in checked if counts[q] != true_counts[q]}
 
     def q95(values):
         return sorted(values)[max(0, int(round(0.95 * len(values))) - 1)]
@@ -142,24 +202,35 @@ def measure(n: int, work: Path) -> dict:
     return {
         "n": n, "build_s": build_seconds, "index_mb": index_bytes / 1e6, "index_files": index_files,
         "median_ms": statistics.median(times), "p95_ms": q95(times),
+        "open_median_ms": statistics.median(opened), "open_p95_ms": q95(opened),
+        "counts_checked": len(checked), "counts_wrong": wrong,
         "read_median_kb": statistics.median(reads) / 1e3, "read_max_kb": max(reads) / 1e3,
         "rss_max_mb": max(rss) / 1e6, "private_max_mb": max(private) / 1e6, "heap_max_mb": max(heap) / 1e6, "hits": hits,
     }
 
 
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
+    args = sys.argv[1:]
+    given = None
+    if args[:1] == ["--notices"]:
+        given, args = Path(args[1]).resolve(), args[2:]
+    sizes = [int(a) for a in args] or ([0] if given else [1000, 10000])
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
-            rows.append(measure(n, Path(tmp)))
-            print(f"measured {n}: {rows[-1]}", file=sys.stderr)
-    print("| notices | first result median | p95 | read per query median | max | renderer private max | renderer RSS max | JS heap max | index size | index files | build |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+            rows.append(measure(n, Path(tmp), given))
+            print(f"measured {rows[-1]['n']}: {rows[-1]}", file=sys.stderr)
+    print("| notices | from typing: median | p95 | from a link: median | p95 | read per query median | max | "
+          "renderer private max | JS heap max | true counts | index size | index files | build |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['n']} | {r['median_ms']:.0f} ms | {r['p95_ms']:.0f} ms | {r['read_median_kb']:.0f} kB | "
-              f"{r['read_max_kb']:.0f} kB | {r['private_max_mb']:.0f} MB | {r['rss_max_mb']:.0f} MB | {r['heap_max_mb']:.1f} MB | "
+        print(f"| {r['n']} | {r['median_ms']:.0f} ms | {r['p95_ms']:.0f} ms | {r['open_median_ms']:.0f} ms | "
+              f"{r['open_p95_ms']:.0f} ms | {r['read_median_kb']:.0f} kB | {r['read_max_kb']:.0f} kB | "
+              f"{r['private_max_mb']:.0f} MB | {r['heap_max_mb']:.1f} MB | "
+              f"{r['counts_checked'] - len(r['counts_wrong'])} of {r['counts_checked']} | "
               f"{r['index_mb']:.1f} MB | {r['index_files']} | {r['build_s']:.0f} s |")
+        for q, (said, true) in r["counts_wrong"].items():
+            print(f"  count of {q}: engine {said}, true {true}")
 
 
 if __name__ == "__main__":

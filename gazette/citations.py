@@ -18,25 +18,42 @@ from .docnumber import DocNumber
 # The brackets, Han ranges and spaces are tokens.py's (the parser's own); in
 # running text the number must end in 号, so 2020年1月 is never read as one.
 _S = f"[{tokens.SPACE}]*"
+# A bracketed number inside parentheses may lack its 号: （三府办〔2017〕136）.
 _NUMBER = re.compile(
     f"([{tokens.HAN}]{{1,12}}){_S}(?:[{re.escape(tokens.OPEN)}]{_S}([0-9０-９]{{4}}){_S}[{re.escape(tokens.CLOSE)}]"
-    f"|([0-9０-９]{{4}}){_S}年){_S}第?{_S}([0-9０-９]{{1,6}}){_S}号"
+    f"{_S}第?{_S}([0-9０-９]{{1,6}}){_S}(?:号|(?=[)）]))"
+    f"|([0-9０-９]{{4}}){_S}年{_S}第?{_S}([0-9０-９]{{1,6}}){_S}号)"
 )
+
+
+def _parts(m: re.Match) -> tuple[str, int, int]:
+    """(the Han run before the number, year, serial) of a match."""
+    year, serial = (m[2], m[3]) if m[2] else (m[4], m[5])
+    return m[1], int(unicodedata.normalize("NFKC", year)), int(unicodedata.normalize("NFKC", serial))
 
 
 def find(text: str, known: Container[DocNumber]) -> list[tuple[int, int, DocNumber]]:
     """(start, end, number) of every cited number in text that is in known."""
     out = []
     for m in _NUMBER.finditer(text):
-        run = m[1]
-        year = int(unicodedata.normalize("NFKC", m[2] or m[3]))
-        serial = int(unicodedata.normalize("NFKC", m[4]))
+        run, year, serial = _parts(m)
         for k in range(len(run), 0, -1):
             number = DocNumber(run[-k:], year, serial)
             if number in known:
                 out.append((m.start(1) + len(run) - k, m.end(), number))
                 break
     return out
+
+
+def every(text: str) -> list[DocNumber]:
+    """Every number text cites, known or not, under each tail of its prefix
+    of two or more characters (根据民发〔2020〕14号 → 根据民发…, 据民发…, 民发…):
+    for search, which cannot know where the prefix begins."""
+    out = []
+    for m in _NUMBER.finditer(text):
+        run, year, serial = _parts(m)
+        out += [DocNumber(run[-k:], year, serial) for k in range(len(run), 1, -1)]
+    return list(dict.fromkeys(out))
 
 
 def link_numbers(html: str, href: Callable[[DocNumber], str | None]) -> str:

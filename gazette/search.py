@@ -39,16 +39,19 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from . import paths, tokens
+from . import citations, paths, tokens
 from .fields import cn_date
 from .public import PublicNotice, Publication
 
 SHARD_BYTES = 24_000       # aim for shards about this size
-TEXT_LIMIT = 8_000         # characters of a notice kept for snippets and phrases
+TEXT_LIMIT = 20_000        # characters of a notice kept for snippets and phrases (the longest bundled: 17,979)
 MAX_WEIGHT = 44
 
 # Weights of one occurrence, by field; summed and capped at MAX_WEIGHT.
-W_NUMBER, W_TITLE, W_ISSUER, W_BODY_CAP = MAX_WEIGHT, 12, 6, 8
+W_NUMBER, W_TITLE, W_ISSUER, W_BODY_CAP, W_DATE_IN_TEXT = MAX_WEIGHT, 16, 2, 8, 2
+# A weight of W_TITLE or more can only come from the title (or the notice's
+# own number or date): search.js gives such a term a bonus (meta.titleWeight).
+assert W_BODY_CAP + 2 * W_ISSUER + W_DATE_IN_TEXT < W_TITLE     # body, issuers, the lines shown, dates
 
 
 # 90 safe ASCII characters (no quote, backslash, or space): the first 45 end a
@@ -69,15 +72,25 @@ def grams(run: str) -> list[str]:
     return [run[i:i + 2] for i in range(len(run) - 1)]
 
 
+def trigrams(run: str) -> list[str]:
+    return [run[i:i + 3] for i in range(len(run) - 2)]
+
+
 def query_terms(text: str) -> tuple[list[str], list[str]]:
-    """(required, boost) terms of a query; search.js does the same."""
+    """(required, boost) terms of a query; search.js does the same.
+
+    A run of three or more characters requires its trigrams too, so a
+    notice counts only if it holds the run's characters in order (人民政府,
+    not 人民 and 民政 and 政府 apart; 124, not 12 and 24) — for a run of three
+    exactly, for a longer one up to a coincidence of overlapping trigrams."""
     required, boost = [], []
-    for kind, run in runs(text):
-        required += grams(run)
+    for kind, run in tokens.query_runs(tokens.without_dates(text)):
+        required += grams(run) + trigrams(run)
         if kind == "a" and len(run) > 2:
             boost.append(run)
         if kind == "h" and len(run) > 2:
             boost.append("w:" + run)
+    required += tokens.query_date_terms(text)     # a date is its term: d:2020-07-06, d:2020-07, d:07-06
     return list(dict.fromkeys(required)), list(dict.fromkeys(boost))
 
 
@@ -92,6 +105,8 @@ def index_terms(text: str, words: bool = True) -> dict[str, int]:
                 counts[g] += 1
         if kind == "a" and len(run) > 2:
             counts[run] += 1
+            for t in trigrams(run):       # 124 in 2124, 8827 in 88275370: in order
+                counts[t] += 1
         if kind == "h" and words and len(run) > 2:
             for w in _jieba_words(run):
                 counts["w:" + w] += 1
@@ -100,11 +115,15 @@ def index_terms(text: str, words: bool = True) -> dict[str, int]:
     # context did, and 十四五规划 is what a reader types for “十四五”规划.
     for m in _ACROSS.finditer(fold(text)):
         counts[m[1] + m[2]] += 1
+    # Trigrams, with spaces and quotation marks between Han characters
+    # dropped as a query drops them: what makes a result hold the query.
+    for run in tokens.phrase_runs(text):
+        for t in trigrams(run):
+            counts[t] += 1
     return counts
 
 
-_QUOTES = "\"'“”‘’《》〈〉「」『』"
-_ACROSS = re.compile(f"([{tokens.HAN}])[{tokens.SPACE}{_QUOTES}]+(?=([{tokens.HAN}]))")
+_ACROSS = re.compile(f"([{tokens.HAN}])[{tokens.SPACE}{tokens.QUOTES}]+(?=([{tokens.HAN}]))")
 
 
 _jieba = None
@@ -208,10 +227,14 @@ def _weights(notice: PublicNotice, words: bool) -> dict[str, int]:
     shown = _shown(notice)
     for term in index_terms(shown, words):
         weights[term] += W_ISSUER
-    for term in tokens.date_terms(shown):   # 2020年7月 ranks that month's notices first
+    for term in tokens.date_terms(shown):   # the notice's own dates first
         weights[term] += W_TITLE
+    for term in tokens.date_terms(title + "\n" + body):    # then the dates its text names
+        weights[term] += W_DATE_IN_TEXT
     for issuer in notice.issuers:      # a query naming the issuer in full
         weights["w:" + fold(issuer)] += W_TITLE
+    for cited in citations.every(title + "\n" + body):   # a search for a number this notice cites
+        weights["c:" + fold(str(cited))] += W_TITLE
     if notice.doc_number:
         n = notice.doc_number
         for term in index_terms(str(n), words):
@@ -278,7 +301,7 @@ def _meta(notices: tuple[PublicNotice, ...], shards: int) -> dict:
         "count": len(notices), "shards": shards,
         "issuers": issuers, "years": years, "yearBase": base,
         "docYears": doc_years, "docIssuers": doc_issuers,
-        "alphabet": _ALPHABET,
+        "alphabet": _ALPHABET, "titleWeight": W_TITLE,
         "rules": tokens.rules(),
     }
 

@@ -29,6 +29,13 @@ OPEN = "〔[［(（【｛{〖"
 CLOSE = "〕]］)）】｝}〗"
 # A run of letters and digits; a decimal (6.10) or a percentage (8.2%) is one run.
 ALNUM = "[a-z0-9]+(?:\\.[0-9]+)*%?"
+# Quotation marks between Han characters do not split a phrase: a reader types
+# 十四五规划 for “十四五”规划.
+QUOTES = "\"'“”‘’《》〈〉「」『』"
+UNQUOTE = f"(?<=[{HAN}])[{QUOTES}]+(?=[{HAN}])"
+# In text, spaces between Han characters do not split a phrase either (周  俊,
+# a table cell's padding): a query run is in a text if it is in its phrase_runs.
+BETWEEN = f"(?<=[{HAN}])[{SPACE}{QUOTES}]+(?=[{HAN}])"
 RUN = f"([{HAN}]+)|({ALNUM})"
 
 _S = f"[{SPACE}]*"
@@ -39,12 +46,22 @@ NUMBER_FORMS = [
     f"^{_S}{_PREFIX}{_S}([0-9]{{4}}){_S}年{_S}第?{_S}([0-9]{{1,6}}){_S}号?{_S}$",
     f"^{_S}{_PREFIX}[{SPACE}]+([0-9]{{4}})[{SPACE}]+([0-9]{{1,6}}){_S}号?{_S}$",
 ]
-# A date as pages show it: 2020年7月6日, or a month, 2020年7月.
-DATE = "([0-9]{4})年([0-9]{1,2})月(?:([0-9]{1,2})日)?"
+# A date as pages and readers write it: 2020年7月6日 (also 6号), a month
+# 2020年7月, a day without its year 7月6日, 2020-07-06, 2020/7/6, 2020.7.6.
+# Groups: year, month, day of the first form; year, month, day of the second.
+DATE = ("(?:([0-9]{4})年)?([0-9]{1,2})月(?:([0-9]{1,2})[日号])?"
+        "|(?<![0-9])([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?![0-9])")
+# The same in Chinese numerals, as signatures write it: 二〇二〇年七月六日.
+CN_DATE = ("([〇零一二三四五六七八九]{4})年(十[一二]?|[一二三四五六七八九])月"
+           "(?:([一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九])[日号])?")
+CN_DIGITS = "〇一二三四五六七八九"
 
 _RUN = re.compile(RUN)
+_UNQUOTE = re.compile(UNQUOTE)
+_BETWEEN = re.compile(BETWEEN)
 _FORMS = [re.compile(f) for f in NUMBER_FORMS]
 _DATE = re.compile(DATE)
+_CN_DATE = re.compile(CN_DATE)
 _SEGMENT = re.compile(f"([{HAN}]+)|([{SPACE}]+)|(.)", re.S)
 _BRACKETS = str.maketrans({**{c: "〔" for c in OPEN}, **{c: "〕" for c in CLOSE}})
 _PREFIX_SPACE = re.compile(f"[{SPACE}]+")
@@ -92,6 +109,17 @@ def runs(text: str) -> list[tuple[str, str]]:
     return [("h", m[1]) if m[1] else ("a", m[2]) for m in _RUN.finditer(fold(text))]
 
 
+def query_runs(text: str) -> list[tuple[str, str]]:
+    """The runs of a query: as runs(), with quotation marks between Han characters dropped."""
+    return [("h", m[1]) if m[1] else ("a", m[2]) for m in _RUN.finditer(_UNQUOTE.sub("", fold(text)))]
+
+
+def phrase_runs(text: str) -> list[str]:
+    """The Han runs of a text with the spaces and quotation marks between Han
+    characters dropped: what a query run must lie inside to be in the text."""
+    return [m[1] for m in _RUN.finditer(_BETWEEN.sub("", fold(text))) if m[1]]
+
+
 def parse_number(text: str) -> tuple[str, int, int] | None:
     """(prefix, year, serial) of a document number in any common spelling, or None."""
     folded = unicodedata.normalize("NFKC", text).translate(_BRACKETS)
@@ -103,29 +131,67 @@ def parse_number(text: str) -> tuple[str, int, int] | None:
     return None
 
 
-def dates(text: str) -> list[tuple[int, int, int | None]]:
-    """(year, month, day or None) of every date written as the pages write them."""
-    out = []
-    for m in _DATE.finditer(unicodedata.normalize("NFKC", text)):
-        month, day = int(m[2]), int(m[3]) if m[3] else None
-        if 1 <= month <= 12 and (day is None or 1 <= day <= 31):
-            out.append((int(m[1]), month, day))
-    return out
+def _cn_number(text: str) -> int:
+    """一 → 1, 十 → 10, 十四 → 14, 二十 → 20, 三十一 → 31; 二〇二〇 → 2020 digit by digit."""
+    if "十" not in text:
+        return int("".join(str(CN_DIGITS.index(c) if c != "零" else 0) for c in text))
+    tens, _, ones = text.partition("十")
+    return (CN_DIGITS.index(tens) if tens else 1) * 10 + (CN_DIGITS.index(ones) if ones else 0)
+
+
+def _cn_dates(text: str) -> str:
+    """Chinese-numeral dates rewritten in digits: 二〇二〇年七月六日 → 2020年7月6日."""
+    def digits(m: re.Match) -> str:
+        day = f"{_cn_number(m[3])}日" if m[3] else ""
+        return f"{_cn_number(m[1])}年{_cn_number(m[2])}月{day}"
+    return _CN_DATE.sub(digits, text)
+
+
+def _date(m: re.Match) -> tuple[int | None, int, int | None] | None:
+    year, month, day = (m[1], m[2], m[3]) if m[2] else (m[4], m[5], m[6])
+    year, month, day = int(year) if year else None, int(month), int(day) if day else None
+    if 1 <= month <= 12 and (day is None or 1 <= day <= 31) and (year or day):
+        return year, month, day
+    return None
+
+
+def dates(text: str) -> list[tuple[int | None, int, int | None]]:
+    """(year or None, month, day or None) of every date in text."""
+    found = (_date(m) for m in _DATE.finditer(_cn_dates(unicodedata.normalize("NFKC", text))))
+    return [d for d in found if d]
 
 
 def date_terms(text: str) -> list[str]:
-    """d:2020-07 for a month, and d:2020-07-06 too for a day."""
+    """What the index holds for each date of a text: d:2020-07 for its month,
+    d:2020-07-06 for the day and d:07-06 for the day in any year."""
     out = []
     for year, month, day in dates(text):
-        out.append(f"d:{year}-{month:02d}")
-        if day:
+        if year:
+            out.append(f"d:{year}-{month:02d}")
+        if year and day:
             out.append(f"d:{year}-{month:02d}-{day:02d}")
+        if day:
+            out.append(f"d:{month:02d}-{day:02d}")
     return list(dict.fromkeys(out))
+
+
+def query_date_terms(text: str) -> list[str]:
+    """What a query's dates require: the most precise term of each."""
+    out = []
+    for year, month, day in dates(text):
+        out.append(f"d:{year}-{month:02d}-{day:02d}" if year and day else f"d:{year}-{month:02d}" if year
+                   else f"d:{month:02d}-{day:02d}")
+    return list(dict.fromkeys(out))
+
+
+def without_dates(text: str) -> str:
+    """A query with its dates taken out (they are searched as date terms)."""
+    return _DATE.sub(lambda m: " " if _date(m) else m[0], _cn_dates(unicodedata.normalize("NFKC", text)))
 
 
 # Words of a question typed as a sentence (我想查一下非法集资领导小组组长是谁):
 # dropped when the sentence as typed finds nothing whole.  Longest first.
-FILLERS = ["我想查一下", "我想查询", "我想了解", "请问一下", "有没有", "是什么", "是哪些", "怎么办", "查一下",
+FILLERS = ["我想查一下", "我想查询", "我想了解", "请问一下", "有没有", "有哪些", "多少钱", "是什么", "是哪些", "怎么办", "查一下",
            "我想查", "请问", "是谁", "哪些", "什么", "怎么", "如何", "多少", "我想", "一下", "吗", "呢", "吧", "啊"]
 
 SYNONYMS = Path(__file__).resolve().parent.parent / "synonyms.txt"
@@ -165,8 +231,8 @@ def rules() -> dict:
     """Everything search.js needs to read text as Python does (shipped in meta.js)."""
     table = traditional()
     return {
-        "han": HAN, "space": SPACE, "open": OPEN, "close": CLOSE, "run": RUN,
-        "numberForms": NUMBER_FORMS, "date": DATE, "t2sKeys": "".join(table),
+        "han": HAN, "space": SPACE, "open": OPEN, "close": CLOSE, "run": RUN, "unquote": UNQUOTE, "between": BETWEEN,
+        "numberForms": NUMBER_FORMS, "date": DATE, "cnDate": CN_DATE, "cnDigits": CN_DIGITS, "t2sKeys": "".join(table),
         "synonyms": read_synonyms(),
         "fillers": FILLERS,
     }

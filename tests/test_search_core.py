@@ -34,7 +34,7 @@ def test_it_exports_only_pure_functions(core):
     names = core.evaluate("() => Object.keys(__gzCore).sort()")
     assert "search" not in names and "load" not in names
     assert {"fold", "runs", "queryTerms", "parseNumber", "dateTerms", "shardOf", "decodeNumbers",
-            "intersect", "mostOf", "alternatives", "dropFillers"} <= set(names)
+            "intersect", "covering", "alternatives", "dropFillers"} <= set(names)
 
 
 @pytest.mark.parametrize("text", ["三亚市人民政府", "ＫＴＶ 4S店", "周 俊", "6.10元", "组  长：吴海峰", "“十四五”规划"])
@@ -62,7 +62,14 @@ def test_document_numbers(core, text, number):
 
 
 def test_dates_become_month_and_day_terms(core):
-    assert js(core, "dateTerms(args[0])", "2020年7月6日至2020年13月") == ["d:2020-07", "d:2020-07-06"]
+    assert js(core, "dateTerms(args[0])", "2020年7月6日至2020年13月") == ["d:2020-07", "d:2020-07-06", "d:07-06"]
+    # as readers write dates: numerals of signatures, ISO, slashes, dots, 号, no year
+    for text, term in [("二〇二〇年七月四日", "d:2020-07-04"), ("二〇二〇年十二月三十一日", "d:2020-12-31"),
+                       ("2020-07-06", "d:2020-07-06"), ("2020/7/30", "d:2020-07-30"), ("2020.7.14", "d:2020-07-14"),
+                       ("2020年7月17号", "d:2020-07-17"), ("7月6日", "d:07-06"), ("2020年3月", "d:2020-03")]:
+        assert js(core, "queryDateTerms(args[0])", text) == [term], text
+    assert js(core, "queryDateTerms(args[0])", "7月") == [] and js(core, "queryDateTerms(args[0])", "6.10元") == []
+    assert js(core, "withoutDates(args[0])", "2020年7月6日的通知") == " 的通知"
 
 
 def test_shards_and_postings_decode_as_python_encodes(core):
@@ -77,7 +84,9 @@ def test_list_operations(core):
     assert js(core, "intersect(args[0], args[1])", [1, 3, 5, 9], [2, 3, 9, 10]) == [3, 9]
     assert js(core, "union(args[0], args[1])", [1, 5], [2, 5, 7]) == [1, 2, 5, 7]
     lists = [{"ids": [1, 2, 3]}, {"ids": [2, 3]}, {"ids": [3, 4]}]
-    assert js(core, "mostOf(args[0], 2)", lists) == [2, 3]
+    # 3 is in every list; 2 misses only the common third term; 1 and 4 miss a rare one
+    assert js(core, "covering(args[0], args[1], args[2])", lists, [2, 2, 0.5], 0.8) == [2, 3]
+    assert js(core, "covering(args[0], args[1], args[2])", lists, [1, 1, 1], 1) == [3]
     assert js(core, "weightsFor(args[0], args[1])", [1, 3, 4], {"ids": [3, 4, 8], "w": [5, 6, 7]}) == [0, 5, 6]
 
 

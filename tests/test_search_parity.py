@@ -20,9 +20,10 @@ from gazette import search, tokens
 ALPHABET = st.sampled_from(list(
     "三府办〔〕[]［］()（）【】｛｛〖〗年第号月日0123456789０１２３４５６７８９٣۴߃"
     "自來水价價格脫貧攻堅历歷史建築周俊组長 \t\n\u3000\u00a0\ufeff\u200b\u2028"
-    "abcABCｄｅｆΣσ.%．％,，。-—_·İ﹝﹞"
+    "abcABCｄｅｆΣσ.%．％,，。-—_·İ﹝﹞/〇零一二三四十七日“”《》"
 ))
-TEXT = st.lists(ALPHABET | st.sampled_from(["三府〔2020〕124号", "2020年7月6日", "6.10", "8.2%", "周 俊"]), max_size=24).map("".join)
+TEXT = st.lists(ALPHABET | st.sampled_from(["三府〔2020〕124号", "2020年7月6日", "6.10", "8.2%", "周 俊",
+                                               "二〇二〇年十二月三十一日", "7月6号", "2020-07-06", "2020.7.6", "“十四五”规划"]), max_size=24).map("".join)
 BATCH = 400
 
 
@@ -45,11 +46,13 @@ def python_side(text: str) -> dict:
         "terms": {"required": required, "boost": boost},
         "number": f"{number[0]}〔{number[1]}〕{number[2]}号" if number else None,
         "dates": tokens.date_terms(text),
+        "without": tokens.without_dates(text),
     }
 
 
 JS_SIDE = """texts => texts.map(t => ({fold: __gz.fold(t), terms: __gz.tokenize(t),
-                                   number: __gz.parseNumber(t), dates: __gz.dateTerms(t)}))"""
+                                   number: __gz.parseNumber(t), dates: __gz.dateTerms(t),
+                                   without: __gz.withoutDates(t)}))"""
 
 
 @pytest.mark.parametrize("seed", range(5))

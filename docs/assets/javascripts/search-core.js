@@ -20,10 +20,14 @@
     var close = new RegExp("[" + rules.close.replace(/[\]\[\\^-]/g, "\\$&") + "]", "gu");
     R = {
       run: new RegExp(rules.run, "gu"),
+      unquote: new RegExp(rules.unquote, "gu"),
+      between: new RegExp(rules.between, "gu"),
       segment: new RegExp("([" + rules.han + "]+)|(" + S + "+)|([^])", "gu"),
       forms: rules.numberForms.map(function (f) { return new RegExp(f, "u"); }),
       prefixSpace: new RegExp(S + "+", "gu"),
       date: new RegExp(rules.date, "gu"),
+      cnDate: new RegExp(rules.cnDate, "gu"),
+      cnDigits: rules.cnDigits,
       open: open,
       close: close,
       traditional: new RegExp("[" + rules.t2sKeys + "]", "u"),
@@ -61,6 +65,12 @@
     return joinSpaced(t);
   }
 
+  function compact(text) {
+    /* Text as a phrase is looked for in it: folded, without the spaces and
+       quotation marks between Han characters (as tokens.phrase_runs). */
+    return fold(text).replace(R.between, "");
+  }
+
   function needsT2S(text) {
     return !T2S && R.traditional.test(text.normalize("NFKC"));
   }
@@ -72,10 +82,13 @@
     keys.forEach(function (k, i) { T2S[k] = vals[i]; });
   }
 
-  function runs(text) {
+  function runs(text, unquoted) {
     var out = [];
     var m;
     var folded = fold(text);
+    if (unquoted) {
+      folded = folded.replace(R.unquote, "");
+    }
     R.run.lastIndex = 0;
     while ((m = R.run.exec(folded))) {
       out.push(m[1] ? ["h", m[1]] : ["a", m[2]]);
@@ -98,16 +111,26 @@
     return list.filter(function (x, i) { return list.indexOf(x) === i; });
   }
 
+  function trigrams(run) {
+    var out = [];
+    for (var i = 0; i + 2 < run.length; i++) {
+      out.push(run.slice(i, i + 3));
+    }
+    return out;
+  }
+
   function queryTerms(text) {
+    /* As search.query_terms: a run of three or more also requires its
+       trigrams, so its characters must stand in order. */
     var required = [];
     var boost = [];
-    runs(text).forEach(function (r) {
-      required = required.concat(grams(r[1]));
+    runs(withoutDates(text), true).forEach(function (r) {
+      required = required.concat(grams(r[1]), trigrams(r[1]));
       if (r[1].length > 2) {
         boost.push(r[0] === "a" ? r[1] : "w:" + r[1]);
       }
     });
-    return { required: unique(required), boost: unique(boost) };
+    return { required: unique(required.concat(queryDateTerms(text))), boost: unique(boost) };
   }
 
   /* Document numbers, as tokens.parse_number reads them. */
@@ -126,24 +149,79 @@
     return null;
   }
 
-  function dateTerms(text) {
-    /* As tokens.date_terms: d:2020-07, and d:2020-07-06 for a day. */
+  function cnNumber(text) {
+    /* As tokens._cn_number: 一 → 1, 十四 → 14, 三十一 → 31; 二〇二〇 digit by digit. */
+    var digit = function (c) { return c === "零" ? 0 : R.cnDigits.indexOf(c); };
+    var at = text.indexOf("十");
+    if (at < 0) {
+      return parseInt(Array.from(text).map(digit).join(""), 10);
+    }
+    var tens = text.slice(0, at);
+    var ones = text.slice(at + 1);
+    return (tens ? digit(tens) : 1) * 10 + (ones ? digit(ones) : 0);
+  }
+
+  function dates(text) {
+    /* As tokens.dates: [year or null, month, day or null] of every date. */
+    var t = text.normalize("NFKC").replace(R.cnDate, function (_, y, mo, d) {
+      return cnNumber(y) + "年" + cnNumber(mo) + "月" + (d ? cnNumber(d) + "日" : "");
+    });
     var out = [];
     var m;
-    var t = text.normalize("NFKC");
     R.date.lastIndex = 0;
-    function two(n) { return (n < 10 ? "0" : "") + n; }
     while ((m = R.date.exec(t))) {
-      var month = parseInt(m[2], 10);
-      var day = m[3] ? parseInt(m[3], 10) : null;
-      if (month >= 1 && month <= 12 && (day === null || (day >= 1 && day <= 31))) {
-        out.push("d:" + m[1] + "-" + two(month));
-        if (day) {
-          out.push("d:" + m[1] + "-" + two(month) + "-" + two(day));
-        }
-      }
+      var parts = m[2] ? [m[1], m[2], m[3]] : [m[4], m[5], m[6]];
+      var year = parts[0] ? parseInt(parts[0], 10) : null;
+      var month = parseInt(parts[1], 10);
+      var day = parts[2] ? parseInt(parts[2], 10) : null;
+      var ok = month >= 1 && month <= 12 && (day === null || (day >= 1 && day <= 31)) && (year || day);
+      out.push(ok ? { at: m.index, end: m.index + m[0].length, y: year, m: month, d: day } : null);
     }
+    return { text: t, found: out };
+  }
+
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+
+  function dateTerms(text) {
+    /* As tokens.date_terms: d:2020-07, d:2020-07-06 and d:07-06. */
+    var out = [];
+    dates(text).found.forEach(function (x) {
+      if (!x) {
+        return;
+      }
+      if (x.y) {
+        out.push("d:" + x.y + "-" + two(x.m));
+      }
+      if (x.y && x.d) {
+        out.push("d:" + x.y + "-" + two(x.m) + "-" + two(x.d));
+      }
+      if (x.d) {
+        out.push("d:" + two(x.m) + "-" + two(x.d));
+      }
+    });
     return unique(out);
+  }
+
+  function queryDateTerms(text) {
+    /* As tokens.query_date_terms: the most precise term of each date. */
+    return unique(dates(text).found.filter(Boolean).map(function (x) {
+      return x.y && x.d ? "d:" + x.y + "-" + two(x.m) + "-" + two(x.d) : x.y ? "d:" + x.y + "-" + two(x.m)
+        : "d:" + two(x.m) + "-" + two(x.d);
+    }));
+  }
+
+  function withoutDates(text) {
+    /* As tokens.without_dates. */
+    var r = dates(text);
+    var out = "";
+    var pos = 0;
+    r.found.forEach(function (x) {
+      if (x) {
+        out += r.text.slice(pos, x.at) + " ";
+        pos = x.end;
+      }
+    });
+    return out + r.text.slice(pos);
   }
 
   function shardOf(term, shards) {
@@ -213,12 +291,17 @@
     return out;
   }
 
-  function mostOf(lists, atLeast) {
-    var hits = {};
-    lists.forEach(function (list) {
-      list.ids.forEach(function (id) { hits[id] = (hits[id] || 0) + 1; });
+  function covering(lists, weights, share) {
+    /* The ids whose lists carry at least `share` of the total weight (each
+       list's weight is its term's rarity): how much of the query a notice
+       covers, so a missing common pair costs little and a missing rare one
+       much. */
+    var total = weights.reduce(function (a, b) { return a + b; }, 0);
+    var covered = {};
+    lists.forEach(function (list, k) {
+      list.ids.forEach(function (id) { covered[id] = (covered[id] || 0) + weights[k]; });
     });
-    return Object.keys(hits).filter(function (id) { return hits[id] >= atLeast; })
+    return Object.keys(covered).filter(function (id) { return covered[id] >= share * total - 1e-9; })
       .map(Number).sort(function (a, b) { return a - b; });
   }
 
@@ -249,9 +332,10 @@
   }
 
   root.__gzCore = {
-    useRules: useRules, setT2S: setT2S, needsT2S: needsT2S, joinSpaced: joinSpaced, fold: fold, runs: runs,
-    grams: grams, unique: unique, queryTerms: queryTerms, parseNumber: parseNumber, dateTerms: dateTerms,
+    useRules: useRules, setT2S: setT2S, needsT2S: needsT2S, joinSpaced: joinSpaced, fold: fold, compact: compact, runs: runs,
+    grams: grams, trigrams: trigrams, unique: unique, queryTerms: queryTerms, parseNumber: parseNumber, dateTerms: dateTerms,
+    queryDateTerms: queryDateTerms, withoutDates: withoutDates, dates: dates,
     shardOf: shardOf, setAlphabet: setAlphabet, decodeNumbers: decodeNumbers, weightsFor: weightsFor,
-    intersect: intersect, mostOf: mostOf, union: union, dropFillers: dropFillers, alternatives: alternatives
+    intersect: intersect, covering: covering, union: union, dropFillers: dropFillers, alternatives: alternatives
   };
 })(window);

@@ -61,8 +61,8 @@
   var C = window.__gzCore;
   var useRules = C.useRules, needsT2S = C.needsT2S, fold = C.fold, runs = C.runs, unique = C.unique;
   var queryTerms = C.queryTerms, parseNumber = C.parseNumber, dateTerms = C.dateTerms, shardOf = C.shardOf;
-  var decodeNumbers = C.decodeNumbers, weightsFor = C.weightsFor, intersect = C.intersect, mostOf = C.mostOf;
-  var union = C.union, dropFillers = C.dropFillers, alternatives = C.alternatives;
+  var decodeNumbers = C.decodeNumbers, weightsFor = C.weightsFor, intersect = C.intersect, covering = C.covering;
+  var grams = C.grams, union = C.union, dropFillers = C.dropFillers, alternatives = C.alternatives;
 
   function loadT2S() {
     return load("t2s").then(C.setT2S);
@@ -208,7 +208,7 @@
 
   function withSynonyms(query, filters) {
     return core(query, filters).then(function (found) {
-      var alts = alternatives(query);
+      var alts = found.number ? [] : alternatives(query);   /* a document number is not words */
       if (!alts.length) {
         return found;
       }
@@ -218,13 +218,25 @@
         var partial = groups.filter(function (g) { return g.partial; });
         var seen = {};
         var ids = [];
-        full.concat(partial).forEach(function (g) {
+        full.forEach(function (g) {
           g.ids.forEach(function (id) {
             if (!seen[id]) {
               seen[id] = true;
               ids.push(id);
             }
           });
+        });
+        /* Partial matches of every form together, by how much they cover. */
+        var rest = [];
+        partial.forEach(function (g, k) {
+          g.ids.forEach(function (id, i) { rest.push([g.cover ? g.cover[i] : 0, k, i, id]); });
+        });
+        rest.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1] || a[2] - b[2]; });
+        rest.forEach(function (r) {
+          if (!seen[r[3]]) {
+            seen[r[3]] = true;
+            ids.push(r[3]);
+          }
         });
         var fullCount = 0;
         full.forEach(function (g) { fullCount += g.ids.length; });
@@ -249,13 +261,14 @@
     return load("meta").then(function (meta) {
       decodeMeta(meta);
       useRules(meta.rules);
+      HAN = HAN || new RegExp("^[" + meta.rules.han + "]", "u");
       return needsT2S(query) ? loadT2S().then(function () { return meta; }) : meta;
     }).then(function (meta) {
       var t = queryTerms(query);
-      var special = dateTerms(query).map(function (term) { return [term, 1000]; });
+      var special = [];
       var number = parseNumber(query);
       if (number) {
-        special.push(["n:" + fold(number), 100000]);
+        special.push(["n:" + fold(number), 100000], ["c:" + fold(number), 50000]);  /* the notice, then those citing it */
       }
       var serial = /^\s*(\d{1,6})\s*号\s*$/.exec(query.normalize("NFKC"));
       if (serial) {
@@ -272,7 +285,12 @@
       var shards = unique(all.map(function (term) { return shardOf(term, meta.shards); }));
       return Promise.all(shards.map(function (k) { return load("shards/" + k); })).then(function () {
         if (parts && !postings(meta, "n:" + fold(number)).ids.length) {
-          return nearest(meta, number, parts, filters);
+          if (!postings(meta, "c:" + fold(number)).ids.length) {
+            return nearest(meta, number, parts, filters);
+          }
+          /* Not here, but cited here: the notices that cite it. */
+          return Promise.resolve(rerank(meta, query, rank(meta, query, { required: [], boost: [] }, special, filters)))
+            .then(function (found) { found.citedNumber = number; return found; });
         }
         return rerank(meta, query, rank(meta, query, t, special, filters));
       }).then(function (found) {
@@ -305,6 +323,10 @@
   }
 
   var SATURATION = 3;
+  var TITLE_BONUS = 2;
+  var COVERAGE = 0.75;   /* share of the query's weight a partial match must cover */
+  var HAN = null;
+
 
   function rank(meta, query, t, special, filters) {
     var n = meta.count;
@@ -315,16 +337,39 @@
     });
     candidates = candidates || [];
     var partial = false;
+    function idf(list) {
+      return Math.log(1 + n / Math.max(list.ids.length, 1));
+    }
     if (!candidates.length && lists.length > 2) {
-      /* Nothing has every term (十四五规划 against 十四五”规划): take what has
-         most of them, and say so. */
-      candidates = mostOf(lists, Math.ceil(lists.length * 0.6));
+      /* Nothing has every term: take what covers most of the query, weighed
+         by each term's rarity, and say so.  Below COVERAGE nothing is
+         relevant, and the answer is none. */
+      /* Han pairs and characters count towards coverage; letters and digits
+         (124, 2020, ktv) are whole or not at all. */
+      var pairs = [];
+      var whole = null;
+      lists.forEach(function (list, k) {
+        if (!HAN.test(t.required[k])) {
+          whole = whole === null ? list.ids : intersect(whole, list.ids);
+        } else if (t.required[k].length < 3) {
+          pairs.push(list);
+        }
+      });
+      /* A pair found nowhere (任培 of 儿童主任培训, where two words meet)
+         weighs nothing; but if most pairs are found nowhere, the query is
+         about something this library does not hold. */
+      var absent = pairs.filter(function (list) { return !list.ids.length; }).length;
+      candidates = pairs.length > 2 && absent * 2 <= pairs.length ?
+        covering(pairs, pairs.map(function (list) { return list.ids.length ? idf(list) : 0; }), COVERAGE) : [];
+      if (whole !== null) {
+        candidates = intersect(candidates, whole);
+      }
       partial = candidates.length > 0;
     }
     var specialLists = special.map(function (s) { return postings(meta, s[0]); });
     specialLists.forEach(function (list, i) {
-      if (special[i][1] >= 100000) {
-        candidates = union(candidates, list.ids); /* the number itself always counts */
+      if (special[i][1] >= 50000) {
+        candidates = union(candidates, list.ids); /* the number itself, and who cites it, always count */
       }
     });
     var year = filters.year ? parseInt(filters.year, 10) : null;
@@ -337,27 +382,62 @@
     /* BM25-like: each term's weight saturates (SATURATION), so one strong
        term (民政局 as the issuer) no longer outweighs another (救助 twenty
        times) — every word of the query counts, the rarer the more. */
-    function add(list, factor) {
-      var idf = Math.log(1 + n / Math.max(list.ids.length, 1));
+    function add(list, factor, bonus) {
+      var rarity = idf(list);
       weightsFor(candidates, list).forEach(function (w, i) {
-        scores[i] += factor * idf * (w * (SATURATION + 1)) / (w + SATURATION);
+        var title = bonus && w >= meta.titleWeight ? TITLE_BONUS : 0;
+        scores[i] += factor * rarity * ((w * (SATURATION + 1)) / (w + SATURATION) + title);
       });
     }
-    lists.forEach(function (list) { add(list, 1); });
+    /* A word of the query in the title counts beyond saturation: once per
+       word (all its terms in the title), so a long word is not counted many
+       times; in a partial match, per pair, as its words are unknown. */
+    lists.forEach(function (list) { add(list, 1, partial && t.required[lists.indexOf(list)].length < 3); });
+    if (!partial) {
+      runs(C.withoutDates(query), true).forEach(function (r) {
+        var terms = grams(r[1]).concat(C.trigrams(r[1]));
+        var inTitle = candidates.map(function () { return true; });
+        var rarity = 0;
+        terms.forEach(function (term) {
+          var list = postings(meta, term);
+          rarity += idf(list) / terms.length;
+          weightsFor(candidates, list).forEach(function (w, i) { inTitle[i] = inTitle[i] && w >= meta.titleWeight; });
+        });
+        inTitle.forEach(function (yes, i) { scores[i] += yes ? TITLE_BONUS * rarity : 0; });
+      });
+    }
     t.boost.forEach(function (term) { add(postings(meta, term), 2); });
     var exact = [];
     specialLists.forEach(function (list, i) {
       weightsFor(candidates, list).forEach(function (w, k) {
         if (w) {
           scores[k] += special[i][1];
-          exact.push(candidates[k]);
+          if (special[i][1] >= 100000) {
+            exact.push(candidates[k]);
+          }
         }
       });
     });
+    /* A partial match is ordered by how much of the query it covers, a pair
+       in the title counting double: comparable across the synonym forms. */
+    var cover = new Float64Array(candidates.length);
+    if (partial) {
+      var most = 0;
+      lists.forEach(function (list, k) {
+        if (HAN.test(t.required[k]) && t.required[k].length < 3 && list.ids.length) {
+          most += 2 * idf(list);
+          weightsFor(candidates, list).forEach(function (w, i) {
+            cover[i] += w ? idf(list) * (w >= meta.titleWeight ? 2 : 1) : 0;
+          });
+        }
+      });
+      cover = cover.map(function (c) { return Math.round(20 * c / (most || 1)) / 20; });
+    }
     var order = candidates.map(function (_, i) { return i; });
-    order.sort(function (a, b) { return scores[b] - scores[a] || candidates[a] - candidates[b]; });
+    order.sort(function (a, b) { return cover[b] - cover[a] || scores[b] - scores[a] || candidates[a] - candidates[b]; });
     return {
       ids: order.map(function (i) { return candidates[i]; }),
+      cover: order.map(function (i) { return cover[i]; }),
       total: candidates.length,
       partial: partial,
       exact: exact,
@@ -370,9 +450,7 @@
      made p95 ~100 ms worse than 10). */
   var RERANK = PAGE;
 
-  function compact(text) {
-    return fold(text).replace(/[\s\u3000]+/g, "");
-  }
+  var compact = C.compact;
 
   function rerank(meta, query, found) {
     /* Postings know no positions, so 2020年9月1日 scores like its scattered
@@ -382,7 +460,10 @@
       return found;
     }
     var head = found.ids.slice(0, RERANK);
-    var phrase = compact(query);
+    var phrase = compact(C.withoutDates(query)).trim();   /* a date is matched by its term, not as text */
+    if (!phrase) {
+      return found;
+    }
     var words = found.needles.runs;
     return Promise.all(head.map(doc)).then(function (docs) {
       var tier = docs.map(function (d, i) {
@@ -408,7 +489,10 @@
   function needles(query, t) {
     /* What to highlight: the query's own words where the text has them,
        else the bigrams that matched (see words()). */
-    return { runs: runs(query).map(function (r) { return r[1]; }), grams: t.required };
+    var dates = C.dates(query).found.filter(Boolean).map(function (x) {
+      return (x.y ? x.y + "年" : "") + x.m + "月" + (x.d ? x.d + "日" : "");
+    });
+    return { runs: runs(C.withoutDates(query)).map(function (r) { return r[1]; }).concat(dates), grams: t.required };
   }
 
   function words(found, title, text) {
@@ -556,6 +640,10 @@
 
     function describe(found, q) {
       var e = escapeHtml;
+      if (found.citedNumber) {
+        return "本站没有发文字号为 <strong>" + e(found.citedNumber) + "</strong> 的文件。以下 " + found.total +
+          " 件文件引用了它：";
+      }
       if (found.missingNumber) {
         return "没有发文字号为 <strong>" + e(found.missingNumber) + "</strong> 的文件。" +
           (found.total ? "以下是同一机关代字、同一年份中字号相近的文件：" : "本站也没有同一机关代字、同一年份的其他文件。");
@@ -788,6 +876,7 @@
   G.tokenize = function (text) { return queryTerms(text); };
   G.fold = fold;
   G.dateTerms = dateTerms;
+  G.withoutDates = C.withoutDates;
   G.parseNumber = parseNumber;
   G.shardOf = shardOf;
   G.decode = function (text) {
@@ -800,7 +889,9 @@
     header();
   }
 
-  if (document.readyState === "loading") {
+  /* The page's elements come before this script: a search starts at once,
+     without waiting for Material's bundle after it. */
+  if (document.readyState === "loading" && !document.getElementById("search-results")) {
     document.addEventListener("DOMContentLoaded", start);
   } else {
     start();
