@@ -4,8 +4,8 @@
 
 Measures, for this repository's bundled notices and for a synthetic
 repository of N notices with 3 revisions each (every notice added in its own
-commit, then corrected twice: a field, then a few characters of its text,
-3N commits in all, written with `git fast-import`):
+commit, with its attachments, then corrected twice: a field, then a few
+characters of its text, 3N commits in all, written with `git fast-import`):
 
 * the one `git log` pass (read_history),
 * the revisions of every notice with their diffs (notice_revisions),
@@ -15,6 +15,7 @@ commit, then corrected twice: a field, then a few characters of its text,
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -44,7 +45,7 @@ def make_repo(where: Path, count: int, seed: int = 7) -> Path:
     stream = []
     when = 1_600_000_000
 
-    def commit(path: Path, content: bytes, message: str) -> None:
+    def commit(path: Path, content: bytes, message: str, extra: tuple[Path, ...] = ()) -> None:
         nonlocal when
         when += 60
         rel = path.relative_to(where).as_posix().encode()
@@ -53,15 +54,23 @@ def make_repo(where: Path, count: int, seed: int = 7) -> Path:
         stream.append(b"committer Clerk <clerk@example.org> %d +0800\n" % when)
         stream.append(b"data %d\n%s\n" % (len(msg), msg))
         stream.append(b"M 100644 inline " + rel + b"\n" + _blob(content))
+        for other in extra:      # the notice's attachments, with its first version
+            stream.append(b"M 100644 inline " + other.relative_to(where).as_posix().encode() + b"\n"
+                          + _blob(other.read_bytes()))
         # fast-import continues a branch from its tip: no "from" needed.
 
     versions = {}
     for path in files:
         text = path.read_text(encoding="utf-8")
         versions[path] = text
-        commit(path, text.encode(), f"新增 {path.name}")
+        folder = path.with_suffix("")
+        attachments = tuple(sorted(p for p in folder.rglob("*") if p.is_file())) if folder.is_dir() else ()
+        commit(path, text.encode(), f"新增 {path.name}", attachments)
     for path in files:
-        text = versions[path].replace("disclosure:", f"published: {versions[path].split('date: ')[1][:10]}\ndisclosure:", 1)
+        if "\npublished: " in versions[path]:    # the synthetic notice has one already: drop it instead
+            text = re.sub(r"\npublished: [0-9-]+", "", versions[path], count=1)
+        else:
+            text = versions[path].replace("disclosure:", f"published: {versions[path].split('date: ')[1][:10]}\ndisclosure:", 1)
         versions[path] = text
         commit(path, text.encode(), f"补充发布日期 {path.name}")
     for path in files:
