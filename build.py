@@ -180,7 +180,8 @@ def cmd_build(args) -> int:
     from gazette import sitedir
 
     _check_synonyms()
-    load_corpus(_notices_dir(args), root=Path.cwd())   # fail early, with every problem
+    notices_dir = _notices_dir(args)
+    load_corpus(notices_dir, root=notices_dir.parent)   # fail early, with every problem (the hook reuses it)
     _reproducible_dates()
     site_dir = Path(args.site_dir).resolve() if args.site_dir else ROOT / "site"
     with ExitStack() as held:

@@ -91,19 +91,72 @@ def _walk(notices_dir: Path, root: Path) -> tuple[list[Path], list[Path], list[P
     return sorted(notices), sorted(others), problems
 
 
+def _signature(notices_dir: Path) -> tuple:
+    """Every entry under notices/ with its size and times: equal only if nothing changed."""
+    out = []
+    for folder, dirs, files in os.walk(notices_dir, followlinks=False):
+        for name in sorted(dirs) + sorted(files):
+            try:
+                st = os.lstat(os.path.join(folder, name))
+            except OSError:
+                continue
+            out.append((folder, name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    return tuple(out)
+
+
+_last: tuple | None = None      # (notices_dir, root, signature, corpus) of the last read
+
+
 def load_corpus(notices_dir: Path, root: Path | None = None) -> Corpus:
-    """Read every notice; raise CorpusError listing every problem found."""
+    """Read every notice; raise CorpusError listing every problem found.
+
+    A process reads a corpus once: asked again for an unchanged folder (build.py
+    checks it before MkDocs starts, the hook then needs it), it returns the
+    same Corpus; any change to any file under notices/ means a fresh read."""
+    global _last
     notices_dir = Path(notices_dir).resolve()
     root = Path(root).resolve() if root else notices_dir.parent
     if not notices_dir.is_dir():
         raise CorpusError([Problem(str(notices_dir), 0, "notices", "the folder does not exist")])
+    signature = _signature(notices_dir)
+    if _last is not None and _last[:3] == (notices_dir, root, signature):
+        return _last[3]
+    corpus = _read_corpus(notices_dir, root)
+    _last = (notices_dir, root, signature, corpus)
+    return corpus
+
+
+_read: dict[tuple, tuple] = {}     # (file, root, its and its folder's stats) -> read_notice()'s answer
+
+
+def _read_notice(path: Path, root: Path):
+    """read_notice(), remembered while the file and its attachments folder are
+    unchanged: `serve` re-reads only the notice that was saved."""
+    def stats(p: Path) -> tuple:
+        try:
+            st = os.lstat(p)
+        except OSError:
+            return ()
+        return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+    folder = path.parent / path.stem
+    inside = tuple((str(p), stats(p)) for p in sorted(folder.rglob("*"))) if folder.is_dir() else ()
+    key = (path, root, stats(path), inside)
+    if key not in _read:
+        if len(_read) > 200_000:
+            _read.clear()
+        _read[key] = read_notice(path, root)
+    return _read[key]
+
+
+def _read_corpus(notices_dir: Path, root: Path) -> Corpus:
 
     files, others, problems = _walk(notices_dir, root)
     notices: list[Notice] = []
     listed: set[Path] = set()
     owners: dict[Path, Path] = {}   # a notice's own folder -> the notice file
     for path in files:
-        notice, found = read_notice(path, root)
+        notice, found = _read_notice(path, root)
         problems.extend(found)
         owners[path.parent / path.stem] = path
         if notice:
