@@ -91,9 +91,12 @@ class Site:
         slug = self.slugs.get(kind, {}).get(key)
         return paths.index_page(kind, slug) if slug else None
 
-    def pages(self) -> list[Page]:
-        """Every generated page: notices, indexes, home and recent changes."""
-        out = [notice_page(n, self.publication, self.page_of, self.site_url, self.today) for n in self.publication.notices]
+    def pages(self, made: dict[str, list] | None = None) -> list[Page]:
+        """Every generated page: notices, indexes, home and recent changes.
+        made: pages.markup() of the notices by source, where a build kept them."""
+        made = made or {}
+        out = [notice_page(n, self.publication, self.page_of, self.site_url, self.today, made.get(n.source))
+               for n in self.publication.notices]
         out += [self._home(), self._changes(), *self.statistics_pages()]
         for g in GROUPINGS:
             out.append(self._overview(g))

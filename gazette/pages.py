@@ -46,14 +46,51 @@ class _Section:
     title: str
 
 
+def markup(n: PublicNotice) -> list:
+    """The Markdown of a notice's body and attachment texts as clean HTML with
+    their headings: [[body, toc], [html, toc] or None for each attachment].
+    A function of the texts alone (JSON-able), so a build can keep it (cache.py)."""
+    anchors = Anchors()
+    body, toc = markdown_html(n.body, anchors) if n.body is not None else ("", [])
+    out = [[str(body), toc]]
+    for a in n.attachments:
+        if a.text is None:
+            out.append(None)
+        else:
+            html, sub = markdown_html(a.text, anchors, shift=1)
+            out.append([str(html), sub])
+    return out
+
+
+def markup_key(n: PublicNotice) -> str:
+    from . import cache
+
+    return cache.key("markup", n.body, [a.text for a in n.attachments])
+
+
+def markups(notices, cache) -> dict[str, list]:
+    """markup() of each notice by source, from the cache where it has it."""
+    keys = {n.source: markup_key(n) for n in notices}
+    stored = cache.get_many("markup", list(keys.values()))
+    out, fresh = {}, {}
+    for n in notices:
+        k = keys[n.source]
+        if k not in stored:
+            stored[k] = fresh[k] = markup(n)
+        out[n.source] = stored[k]
+    cache.put_many("markup", fresh)
+    return out
+
+
 def notice_page(n: PublicNotice, publication: Publication, index_page: Callable[[str, str], str | None],
-                site_url: str | None = None, today: dt.date | None = None) -> Page:
+                site_url: str | None = None, today: dt.date | None = None, made: list | None = None) -> Page:
     """The page of a listed notice; index_page(kind, key) gives an index page's source or None.
 
     With the site's address, the page carries a QR code of it for print (扫一扫在手机打开).
+    made: markup(n), if it is at hand.
     """
-    anchors = Anchors()
-    body, toc = markdown_html(n.body, anchors) if n.body is not None else ("", [])
+    made = made or markup(n)
+    body, toc = Markup(made[0][0]), [dict(t) for t in made[0][1]]
 
     def cited(number):
         other = publication.by_number(number)
@@ -63,10 +100,10 @@ def notice_page(n: PublicNotice, publication: Publication, index_page: Callable[
     attachment_texts = []
     many = len(n.attachments) > 1
     for i, a in enumerate(n.attachments, 1):
-        if a.text is None:
+        if made[i] is None:
             continue
         label = f"附件{i}" if many else "附件"
-        html, sub = markdown_html(a.text, anchors, shift=1)
+        html, sub = made[i]
         html = Markup(link_numbers(html, cited))
         attachment_texts.append((_Section(i, label, a.title), html))
         toc.append(token(2, f"attachment-{i}", f"{label}：{a.title}", sub))

@@ -33,13 +33,14 @@ public notice holds, which for a 依申请公开 notice is its metadata only.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
-from . import citations, paths, tokens
+from . import background, citations, paths, tokens
 from .fields import cn_date
 from .public import PublicNotice, Publication
 
@@ -96,31 +97,26 @@ def query_terms(text: str) -> tuple[list[str], list[str]]:
 
 def index_terms(text: str, words: bool = True) -> dict[str, int]:
     """Every term of a text with its count, as the index stores it."""
-    counts: dict[str, int] = defaultdict(int)
-    for kind, run in runs(text):
-        for ch in run:
-            counts[ch] += 1
+    folded = fold(text)
+    items: list[str] = []
+    for kind, run in tokens.runs(folded, folded=True):
+        items += run                                        # each character
         if len(run) > 1:
-            for g in grams(run):
-                counts[g] += 1
+            items += [run[i:i + 2] for i in range(len(run) - 1)]
         if kind == "a" and len(run) > 2:
-            counts[run] += 1
-            for t in trigrams(run):       # 124 in 2124, 8827 in 88275370: in order
-                counts[t] += 1
+            items.append(run)
+            items += trigrams(run)           # 124 in 2124, 8827 in 88275370: in order
         if kind == "h" and words and len(run) > 2:
-            for w in _jieba_words(run):
-                counts["w:" + w] += 1
+            items += _jieba_words(run)
     # A pair across spaces and quotation marks between Han characters too: a
     # query cut from spaced text (宝 市 of 孙宝 市长) joins differently than its
     # context did, and 十四五规划 is what a reader types for “十四五”规划.
-    for m in _ACROSS.finditer(fold(text)):
-        counts[m[1] + m[2]] += 1
+    items += [m[1] + m[2] for m in _ACROSS.finditer(folded)]
     # Trigrams, with spaces and quotation marks between Han characters
     # dropped as a query drops them: what makes a result hold the query.
-    for run in tokens.phrase_runs(text):
-        for t in trigrams(run):
-            counts[t] += 1
-    return counts
+    for run in tokens.phrase_runs(folded, folded=True):
+        items += [run[i:i + 3] for i in range(len(run) - 2)]
+    return Counter(items)
 
 
 _ACROSS = re.compile(f"([{tokens.HAN}])[{tokens.SPACE}{tokens.QUOTES}]+(?=([{tokens.HAN}]))")
@@ -129,7 +125,9 @@ _ACROSS = re.compile(f"([{tokens.HAN}])[{tokens.SPACE}{tokens.QUOTES}]+(?=([{tok
 _jieba = None
 
 
-def _jieba_words(run: str) -> list[str]:
+@functools.lru_cache(maxsize=200_000)     # a corpus repeats its sentences
+def _jieba_words(run: str) -> tuple[str, ...]:
+    """w: terms of the dictionary words of three or more characters in a Han run."""
     global _jieba
     if _jieba is None:
         import logging
@@ -138,7 +136,7 @@ def _jieba_words(run: str) -> list[str]:
 
         jieba.setLogLevel(logging.WARNING)
         _jieba = jieba
-    return [w for w in _jieba.cut(run, HMM=False) if len(w) > 2]
+    return tuple("w:" + w for w in _jieba.cut(run, HMM=False) if len(w) > 2)
 
 
 def shard_of(term: str, shards: int) -> int:
@@ -160,21 +158,29 @@ def _encode(n: int) -> str:
     return "".join(out)
 
 
+_CODES = [_encode(n) for n in range(45 ** 3)]     # every number of up to three letters, made once
+
+
 def encode_numbers(numbers: list[int]) -> str:
-    return "".join(_encode(n) for n in numbers)
+    codes, small = _CODES, len(_CODES)
+    return "".join([codes[n] if n < small else _encode(n) for n in numbers])
 
 
 def decode_numbers(text: str) -> list[int]:
     """The inverse of encode_numbers (search.js has the same decoder)."""
-    out, n, mul = [], 0, 1
+    out, n, mul, value = [], 0, 1, _VALUE
     for ch in text:
-        if ch in _MORE:
-            n += _MORE.index(ch) * mul
+        v = value[ch]
+        if v >= 45:
+            n += (v - 45) * mul
             mul *= 45
         else:
-            out.append(n + _END.index(ch) * mul)
+            out.append(n + v * mul)
             n, mul = 0, 1
     return out
+
+
+_VALUE = {c: i for i, c in enumerate(_ALPHABET)}
 
 
 def plain_text(markdown: str) -> str:
@@ -218,8 +224,8 @@ def _fields(notice: PublicNotice) -> tuple[str, str, str]:
 def _weights(notice: PublicNotice, words: bool) -> dict[str, int]:
     title, issuers, body = _fields(notice)
     weights: dict[str, int] = defaultdict(int)
-    for term, count in index_terms(body, words).items():
-        weights[term] += min(count, W_BODY_CAP)
+    cap = W_BODY_CAP
+    weights.update({term: count if count < cap else cap for term, count in index_terms(body, words).items()})
     for term in index_terms(title, words):
         weights[term] += W_TITLE
     for term in index_terms(issuers, words):
@@ -243,15 +249,199 @@ def _weights(notice: PublicNotice, words: bool) -> dict[str, int]:
         weights["p:" + fold(n.prefix)] += W_NUMBER
         weights["y:" + str(n.year)] += W_NUMBER
         weights["s:" + str(n.serial)] += W_NUMBER
-    return {t: min(w, MAX_WEIGHT) for t, w in weights.items()}
+    top = MAX_WEIGHT
+    return {t: w if w < top else top for t, w in weights.items()}
+
+
+def _inputs(notice: PublicNotice) -> list:
+    """Everything _weights() reads of a notice: the key of its cached postings."""
+    title, issuers, body = _fields(notice)
+    return [title, issuers, body, _shown(notice), list(notice.issuers),
+            str(notice.doc_number) if notice.doc_number else None]
+
+
+def notice_weights(notices, words: bool = True, cache=None, keys=None, first: int = 0):
+    """(doc id, {term: weight}) of each notice in order (ids from first), from the
+    cache where it has them (keys: the notices' cache_key(), if known)."""
+    if cache is not None and keys is None:
+        keys = [cache_key(n, words) for n in notices]
+    stored = cache.get_many("postings", keys, raw=True) if cache is not None else {}
+    fresh = {}
+    for i, notice in enumerate(notices):
+        k = keys[i] if cache is not None else None
+        text = stored.get(k) if k else None
+        weights = _unpack(text) if text is not None else None
+        if weights is None:
+            weights = _weights(notice, words)
+            if k:
+                fresh[k] = _pack(weights)
+                if len(fresh) >= 500:
+                    cache.put_many("postings", fresh, raw=True)
+                    fresh = {}
+        yield first + i, weights
+    if cache is not None:
+        cache.put_many("postings", fresh, raw=True)
+
+
+def _pack(weights: dict[str, int]) -> str:
+    """A notice's postings as cached text: the terms, tab-separated, then their weights in the index's code."""
+    return "\t".join(weights) + "\n" + encode_numbers(list(weights.values()))
+
+
+def _unpack(text: str) -> dict[str, int] | None:
+    terms, _, numbers = text.partition("\n")
+    names = terms.split("\t") if terms else []
+    values = decode_numbers(numbers)
+    return dict(zip(names, values)) if len(names) == len(values) else None
+
+
+def cache_key(notice: PublicNotice, words: bool = True) -> str:
+    from . import cache
+
+    return cache.key("postings", words, _inputs(notice))
+
+
+# Postings are streamed to disk in BUCKETS files by term hash while notices
+# are read, then each bucket is merged and cut into shards: memory holds one
+# bucket, never the whole index.  The output is the same bytes as building
+# every posting list in memory (a test compares them).
+BUCKETS = 1024
+BATCH = 400
+SPLIT = 2000          # from this many notices, the postings are made in two processes
+
+
+def _spill(tmp: Path, batch: dict[str, list[int]]) -> None:
+    """Append a batch's postings to the bucket files, one line per term:
+    'term, first id, last id, the code of [weight, gap, weight, gap, …]', so
+    that segments of later batches join on without being decoded."""
+    by_bucket: dict[int, list[str]] = defaultdict(list)
+    for term, flat in batch.items():
+        ids = flat[0::2]
+        rest = [flat[1]]
+        for k in range(1, len(ids)):
+            rest += [ids[k] - ids[k - 1] - 1, flat[2 * k + 1]]
+        by_bucket[_bucket(term)].append(f"{term}\t{ids[0]}\t{ids[-1]}\t{encode_numbers(rest)}\n")
+    for b, lines in by_bucket.items():
+        with open(tmp / f"{b}.txt", "a", encoding="utf-8") as f:
+            f.write("".join(lines))
+    batch.clear()
+
+
+_buckets: dict[str, int] = {}
+
+
+def _bucket(term: str) -> int:
+    b = _buckets.get(term)
+    if b is None:
+        if len(_buckets) > 1_000_000:
+            _buckets.clear()
+        b = _buckets[term] = shard_of(term, BUCKETS)
+    return b
+
+
+def _read_bucket(files: list[Path]) -> dict[str, str]:
+    """{term: encoded postings} of one bucket's files (in order of doc ids)."""
+    out: dict[str, list[str]] = {}
+    last: dict[str, int] = {}
+    for path in files:
+        if not path.is_file():
+            continue
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                term, first, end, rest = line.rstrip("\n").split("\t")
+                gap = int(first) - last.get(term, -1) - 1
+                out.setdefault(term, []).append(_encode(gap) + rest)
+                last[term] = int(end)
+    return {term: "".join(parts) for term, parts in out.items()}
+
+
+def stream_index(publication: Publication, site_dir: Path, words: bool = True, cache=None) -> int:
+    """Write the index under site_dir with bounded memory; return the bytes written."""
+    import shutil
+    import tempfile
+
+    notices = publication.notices      # newest first: a lower id is newer
+    site_dir = Path(site_dir)
+    (site_dir / paths.SEARCH_META).parent.mkdir(parents=True, exist_ok=True)
+    total = 0
+
+    def write(rel: str, content: str) -> None:
+        nonlocal total
+        path = site_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8")
+        path.write_bytes(data)
+        total += len(data)
+
+    keys = [cache_key(n, words) for n in notices] if cache is not None else None
+    if cache is not None:
+        cache.used.update(("postings", k) for k in keys)      # both halves' entries are kept
+
+    def part(lo: int, hi: int, folder: Path, store) -> None:
+        """The postings of notices lo..hi-1 into folder's bucket files."""
+        folder.mkdir()
+        batch: dict[str, list[int]] = defaultdict(list)
+        for doc_id, weights in notice_weights(notices[lo:hi], words, store, keys[lo:hi] if keys else None, lo):
+            for term, weight in weights.items():
+                batch[term] += (doc_id, weight)
+            if doc_id % BATCH == BATCH - 1:
+                _spill(folder, batch)
+        _spill(folder, batch)
+
+    with tempfile.TemporaryDirectory(dir=site_dir, prefix=".postings-") as work:
+        tmp = Path(work)
+        # Two halves, the second in another process: the other core is free
+        # once the pages are rendered (gazette/background.py).
+        mid = len(notices) // 2 if len(notices) >= SPLIT else len(notices)
+        halves = [tmp / "a", tmp / "b"]
+
+        def second_half() -> None:
+            from .cache import Cache
+
+            store = Cache(cache.path) if cache is not None else None
+            part(mid, len(notices), halves[1], store)
+            if store is not None:
+                store.close()
+
+        job = background.start(second_half)
+        part(0, mid, halves[0], cache)
+        job.wait()
+        # The shard count depends on the whole index's size: one pass to
+        # measure it (each bucket merged and encoded, kept on disk), one to cut.
+        size = 0
+        for b in range(BUCKETS):
+            encoded = _read_bucket([half / f"{b}.txt" for half in halves])
+            size += sum(len(v) + len(k.encode()) + 6 for k, v in encoded.items())
+            (tmp / f"{b}.json").write_text(json.dumps(encoded, ensure_ascii=False), encoding="utf-8")
+        shards = 1 << max(0, math.ceil(math.log2(max(size, 1) / SHARD_BYTES)))
+        if shards <= BUCKETS:        # shard k holds the buckets b with b % shards == k
+            for k in range(shards):
+                merged: dict[str, str] = {}
+                for b in range(k, BUCKETS, shards):
+                    merged.update(json.loads((tmp / f"{b}.json").read_text(encoding="utf-8")))
+                write(paths.search_shard(k), _call("shard", k, merged))
+        else:                        # bucket b splits into the shards k with k % BUCKETS == b
+            for b in range(BUCKETS):
+                split: dict[int, dict[str, str]] = defaultdict(dict)
+                for term, value in json.loads((tmp / f"{b}.json").read_text(encoding="utf-8")).items():
+                    split[shard_of(term, shards)][term] = value
+                for k in range(b, shards, BUCKETS):
+                    write(paths.search_shard(k), _call("shard", k, split.get(k, {})))
+        shutil.rmtree(tmp, ignore_errors=True)
+    for doc_id, notice in enumerate(notices):
+        write(paths.search_text(doc_id), _call("text", doc_id, _doc(notice)))
+    write(paths.SEARCH_META, _call("meta", 0, _meta(notices, shards)))
+    write(paths.SEARCH_T2S, _call("t2s", 0, tokens.t2s_values()))   # loaded only for a traditional query
+    return total
 
 
 def build_index(publication: Publication, words: bool = True) -> dict[str, str]:
-    """Every file of the search index, as {path under site/: content}."""
-    notices = publication.notices      # newest first: a lower id is newer
+    """Every file of the index, as {path under site/: content}, built in memory
+    (for tests: stream_index() must write exactly these bytes)."""
+    notices = publication.notices
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for doc_id, notice in enumerate(notices):
-        for term, weight in _weights(notice, words).items():
+    for doc_id, weights in notice_weights(notices, words):
+        for term, weight in weights.items():
             postings[term].append((doc_id, weight))
 
     encoded: dict[str, str] = {}
@@ -311,13 +501,6 @@ def _call(kind: str, key: int, data) -> str:
     return f"__gz.{kind}({key},{payload});\n"
 
 
-def write_index(publication: Publication, site_dir: Path, words: bool = True) -> int:
+def write_index(publication: Publication, site_dir: Path, words: bool = True, cache=None) -> int:
     """Write the index under site_dir; return the number of bytes written."""
-    total = 0
-    for rel, content in build_index(publication, words).items():
-        path = Path(site_dir) / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = content.encode("utf-8")
-        path.write_bytes(data)
-        total += len(data)
-    return total
+    return stream_index(publication, site_dir, words, cache)

@@ -104,9 +104,10 @@ def fold(text: str) -> str:
     return join_spaced(text)
 
 
-def runs(text: str) -> list[tuple[str, str]]:
-    """Runs of Han characters ('h') and of letters and digits ('a') of folded text."""
-    return [("h", m[1]) if m[1] else ("a", m[2]) for m in _RUN.finditer(fold(text))]
+def runs(text: str, folded: bool = False) -> list[tuple[str, str]]:
+    """Runs of Han characters ('h') and of letters and digits ('a') of folded text
+    (folded=True: text is fold()'s output already)."""
+    return [("h", m[1]) if m[1] else ("a", m[2]) for m in _RUN.finditer(text if folded else fold(text))]
 
 
 def query_runs(text: str) -> list[tuple[str, str]]:
@@ -114,10 +115,10 @@ def query_runs(text: str) -> list[tuple[str, str]]:
     return [("h", m[1]) if m[1] else ("a", m[2]) for m in _RUN.finditer(_UNQUOTE.sub("", fold(text)))]
 
 
-def phrase_runs(text: str) -> list[str]:
+def phrase_runs(text: str, folded: bool = False) -> list[str]:
     """The Han runs of a text with the spaces and quotation marks between Han
     characters dropped: what a query run must lie inside to be in the text."""
-    return [m[1] for m in _RUN.finditer(_BETWEEN.sub("", fold(text))) if m[1]]
+    return [m[1] for m in _RUN.finditer(_BETWEEN.sub("", text if folded else fold(text))) if m[1]]
 
 
 def parse_number(text: str) -> tuple[str, int, int] | None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -24,7 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `mkdocs serve` does not put the project on the path
     sys.path.insert(0, str(ROOT))
 
-from gazette import opendata, paths  # noqa: E402
+from gazette import background, opendata, paths  # noqa: E402
+from gazette.cache import Cache  # noqa: E402
+from gazette.pages import markups  # noqa: E402
 from gazette.bundle import write_bundle  # noqa: E402
 from gazette.corpus import load_corpus  # noqa: E402
 from gazette.feeds import feeds  # noqa: E402
@@ -47,13 +51,26 @@ class _State:
     site = None          # gazette.indexes.Site
     pages: dict = {}     # source path -> gazette.render.Page
     hand_written: list = []   # MkDocs pages from docs/
+    search = None        # (background job, folder) of the search index being built
     notices_dir: Path | None = None
 
 
 _state = _State()
+_T0 = [0.0]
+
+
+def _took(what: str) -> None:
+    """With GAZETTE_TIMING=1, how long each step of a build took, on stderr (for benchmarks/)."""
+    if os.environ.get("GAZETTE_TIMING"):
+        import time
+
+        now = time.perf_counter()
+        print(f"[timing] {what}: {now - _T0[0]:.1f} s", file=sys.stderr)
+        _T0[0] = now
 
 
 def on_config(config):
+    _took("start")
     config_dir = Path(config.config_file_path).resolve().parent
     notices_dir = _state.notices_dir = config_dir / config.extra.get("notices_dir", "notices")
     try:
@@ -62,6 +79,7 @@ def on_config(config):
         corpus = load_corpus(notices_dir, root=notices_dir.parent)
     except CorpusError as e:
         raise PluginError(e.report()) from None
+    _took("corpus")
     history = read_history(notices_dir)
     try:
         code = (config.extra.get("organisation") or {}).get("code")
@@ -79,7 +97,50 @@ def on_config(config):
     _state.site = Site.of(publication, config.site_url, built_on)
     _state.pages = {}
     _state.hand_written = []
+    _took("history and public view")
+    _start_search_index(publication, Path(config.site_dir))
     return config
+
+
+def _start_search_index(publication, site_dir: Path) -> None:
+    """The search index, in a second process while MkDocs renders the pages
+    (gazette/background.py); written beside the site, moved in at the end."""
+    _stop_search_index()
+    target = site_dir.parent / f"{site_dir.name}-search"
+    shutil.rmtree(target, ignore_errors=True)
+
+    def work():
+        import time
+
+        start = time.perf_counter()
+        cache = Cache()
+        write_index(publication, target, cache=cache)
+        if os.environ.get("GAZETTE_TIMING"):
+            print(f"[timing] search index (second process): {time.perf_counter() - start:.1f} s", file=sys.stderr)
+        cache.sweep(("postings",))
+        cache.close()
+
+    _state.search = (background.start(work), target)
+
+
+def _stop_search_index() -> None:
+    if _state.search is not None:
+        job, target = _state.search
+        _state.search = None
+        if job.pid is not None:
+            try:
+                os.kill(job.pid, signal.SIGTERM)
+            except OSError:
+                pass
+            try:
+                job.wait()
+            except background.JobFailed:
+                pass
+        shutil.rmtree(target, ignore_errors=True)
+
+
+def on_build_error(error) -> None:
+    _stop_search_index()
 
 
 def on_files(files: Files, config) -> Files:
@@ -88,7 +149,12 @@ def on_files(files: Files, config) -> Files:
         if f.src_uri.startswith(UNUSED_THEME_FILES) or f.src_uri.endswith(".map"):
             files.remove(f)
     generated: list[File] = []
-    for page in site.pages():
+    cache = Cache()
+    made = markups(site.publication.notices, cache)
+    cache.sweep(("markup",))
+    cache.close()
+    _took("notice bodies (Markdown)")
+    for page in site.pages(made):
         _state.pages[page.src] = page
         generated.append(File.generated(config, page.src, content=""))
     for n in site.publication.notices:
@@ -101,6 +167,7 @@ def on_files(files: Files, config) -> Files:
                 f"docs/{f.src_uri}: this hand-written page has the address of a generated page; rename or remove it"
             )
         files.append(f)
+    _took("our pages")
     return files
 
 
@@ -128,7 +195,17 @@ def on_post_template(output: str, template_name: str, config) -> str:
 def on_post_build(config) -> None:
     site_dir, notices_dir, site = Path(config.site_dir), _state.notices_dir, _state.site
     publication = site.publication
-    write_index(publication, site_dir)
+    _took("MkDocs renders the pages")
+    job, target = _state.search
+    try:
+        job.wait()
+        _took("waiting for the search index")
+    except background.JobFailed as e:
+        _stop_search_index()
+        raise PluginError(f"the search index could not be built:\n{e}") from None
+    (target / paths.SEARCH_DIR).rename(site_dir / paths.SEARCH_DIR)
+    _state.search = None
+    shutil.rmtree(target, ignore_errors=True)
     outputs = {**feeds(site, site.site_url, config.site_name), **opendata.files(publication, site.site_url)}
     for gz in (paths.SITEMAP, paths.SITEMAP + ".gz"):      # MkDocs' own lists every file, dated by the build
         (site_dir / gz).unlink(missing_ok=True)
@@ -139,10 +216,13 @@ def on_post_build(config) -> None:
         target = site_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+    _took("feeds, open data, sitemap")
     write_bundle(site_dir)
+    _took("site.zip")
     repo = repo_root(notices_dir)
     where = notices_dir.resolve().relative_to(repo.resolve()).as_posix() if repo else None
     # Clean means the whole repository: code and templates make the site too,
     # and verify rebuilds the commit to prove it.
     clean = is_clean(repo) if publication.commit and repo else None
     write_manifest(site_dir, build_manifest(site_dir, publication, clean, where))
+    _took("manifest")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import re
 import subprocess
 import sys
@@ -15,6 +16,12 @@ from playwright import sync_api as playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 ROOTS = ROOT / "tests" / "roots"
+
+# The builds of a test run share one cache of their own (gazette/cache.py), never the project's.
+if "GAZETTE_CACHE" not in os.environ:
+    import tempfile
+
+    os.environ["GAZETTE_CACHE"] = tempfile.mkdtemp(prefix="gazette-test-cache-")
 CHROMIUM = "/usr/bin/chromium"
 
 

@@ -1,0 +1,62 @@
+"""Work done in a second process while the first goes on: the machine has two cores.
+
+The search index is made from the same Publication as the pages, but nothing
+of the pages depends on it.  A forked child builds it while MkDocs renders
+the pages in the parent; the child sees the parent's memory as it was at the
+fork, so nothing is copied or pickled, and it reports only success or the
+text of its failure.  Linux (fork) only; elsewhere the work runs in place.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Callable
+
+
+class JobFailed(Exception):
+    """The child's work raised: its message and traceback, as text."""
+
+
+class Job:
+    def __init__(self, pid: int | None, reader: int | None, error: str | None = None):
+        self.pid, self.reader, self.error = pid, reader, error
+
+    def wait(self) -> None:
+        """Wait for the child; raise JobFailed with what it said if it failed."""
+        if self.pid is not None:
+            with os.fdopen(self.reader, "rb") as f:
+                said = f.read().decode("utf-8", "replace")
+            _, status = os.waitpid(self.pid, 0)
+            self.pid = None
+            if os.waitstatus_to_exitcode(status) != 0:
+                self.error = said or f"the background build stopped (status {status})"
+        if self.error:
+            raise JobFailed(self.error)
+
+
+def start(work: Callable[[], None]) -> Job:
+    """Run work() in a forked child (or here, where fork is unavailable)."""
+    if not hasattr(os, "fork"):
+        try:
+            work()
+            return Job(None, None)
+        except Exception:
+            return Job(None, None, traceback.format_exc())
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:                           # the child: work, say how it went, leave at once
+        os.close(reader)
+        code = 0
+        try:
+            work()
+        except BaseException:
+            code = 1
+            try:
+                os.write(writer, traceback.format_exc().encode("utf-8", "replace"))
+            except OSError:
+                pass
+        finally:
+            os._exit(code)                 # no atexit handlers, no flushing the parent's buffers
+    os.close(writer)
+    return Job(pid, reader)

@@ -1,0 +1,135 @@
+"""What a build derives from one notice, kept for the next build.
+
+A rebuild after one changed notice should cost what the change touches, not
+what the corpus holds.  So the expensive per-notice work (search postings,
+the body's Markdown → HTML) is stored here under a key made of everything
+that work reads: the exact inputs (the notice's text and fields, as given to
+the function) and the code that computes it (every file of gazette/, the
+templates, synonyms.txt, and the versions of the libraries that shape the
+output).  A changed input or a changed line of code is a different key, so a
+stale entry can never be found; there is nothing to invalidate by hand.
+
+The cache is one SQLite file outside site/ and outside git (.cache/ at the
+project root, or $GAZETTE_CACHE); deleting it only costs time.  Entries a
+build did not use are removed when it finishes, so the file holds one build's
+worth.  Values are JSON or plain text, never pickle: a cache file is data, not code.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Libraries whose version changes what a build writes.
+LIBRARIES = ("markdown", "nh3", "jieba", "opencc", "mkdocs", "mkdocs-material", "jinja2", "pyyaml", "segno")
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A digest of the code and data that turn notices into outputs."""
+    h = hashlib.sha256()
+    files = sorted(p for p in (ROOT / "gazette").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for p in [*files, ROOT / "synonyms.txt"]:
+        if p.is_file():
+            h.update(p.relative_to(ROOT).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    for name in LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{name}={version}\0".encode())
+    h.update(sys.version.encode())
+    return h.hexdigest()
+
+
+def key(*parts) -> str:
+    """The key of a value computed from these inputs (JSON-able) by the current code."""
+    data = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256((code_fingerprint() + "\0" + data).encode()).hexdigest()
+
+
+def location() -> Path:
+    return Path(os.environ.get("GAZETTE_CACHE") or ROOT / ".cache") / "gazette.sqlite3"
+
+
+class Cache:
+    """A key → JSON store for one build: get() and put() by namespace and key."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path or location()
+        self.used: set[tuple[str, str]] = set()
+        self.hits = self.misses = 0
+        self._db = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS entries (ns TEXT, key TEXT, value TEXT, PRIMARY KEY (ns, key))")
+        except sqlite3.Error:
+            self._db = None          # no cache (read-only disk, a broken file): builds are only slower
+
+    def get_many(self, ns: str, keys: list[str], raw: bool = False) -> dict[str, object]:
+        """The stored values of these keys (absent keys are left out); raw: text as stored."""
+        out: dict[str, object] = {}
+        if self._db is not None:
+            for i in range(0, len(keys), 500):
+                chunk = keys[i:i + 500]
+                marks = ",".join("?" * len(chunk))
+                try:
+                    rows = self._db.execute(f"SELECT key, value FROM entries WHERE ns=? AND key IN ({marks})",
+                                            [ns, *chunk]).fetchall()
+                except sqlite3.Error:
+                    rows = []
+                for k, v in rows:
+                    try:
+                        out[k] = v if raw else json.loads(v)
+                    except ValueError:
+                        continue
+        self.used.update((ns, k) for k in keys)
+        self.hits += len(out)
+        self.misses += len(keys) - len(out)
+        return out
+
+    def put_many(self, ns: str, items: dict[str, object], raw: bool = False) -> None:
+        """Store values (JSON-able; raw: text, stored as it is)."""
+        self.used.update((ns, k) for k in items)
+        if self._db is None or not items:
+            return
+        rows = [(ns, k, v if raw else json.dumps(v, ensure_ascii=False, separators=(",", ":"))) for k, v in items.items()]
+        try:
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
+            self._db.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                self._db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+    def sweep(self, namespaces: tuple[str, ...]) -> None:
+        """Drop the entries of these namespaces this build did not use."""
+        if self._db is None:
+            return
+        try:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (ns TEXT, key TEXT)")
+            self._db.execute("DELETE FROM kept")
+            self._db.executemany("INSERT INTO kept VALUES (?, ?)", sorted(self.used))
+            for ns in namespaces:
+                self._db.execute("DELETE FROM entries WHERE ns=? AND key NOT IN (SELECT key FROM kept WHERE ns=?)",
+                                 (ns, ns))
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
