@@ -27,7 +27,8 @@ Measured for each build, as one process tree: wall time; CPU time, user +
 system of the build and every process it waited for (os.wait4); peak
 resident memory, the tree's summed RSS sampled every 50 ms from /proc (the
 build may use worker processes; shared pages count once per process), or the
-largest single process if that is more; the size of the site (every file,
+largest single process if that is more; and its summed PSS, where a page that
+forked processes share counts once: what the tree really holds; the size of the site (every file,
 site.zip included for ours) and bytes per notice.
 
 The bundled notices (a clone of this repository, so with their history) are
@@ -90,8 +91,9 @@ validation:
 class Run:
     wall: float
     cpu: float
-    rss: int          # bytes
+    rss: int          # bytes: the tree's summed RSS (a page shared by forked processes counts in each)
     site: int = 0     # bytes
+    pss: int = 0      # bytes: the tree's summed PSS (a shared page counts once)
 
 
 # --- running one build as a measured process tree ----------------------------------
@@ -122,18 +124,35 @@ def _rss(pids: list[int]) -> int:
     return total
 
 
+def _pss(pids: list[int]) -> int:
+    """The tree's proportional set size: a page shared by forked processes counts once."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
 def measure(cmd: list[str], cwd: Path, env: dict, log: Path) -> Run:
-    """Run cmd; its wall time, CPU time and peak RSS as a process tree."""
-    peak = 0
+    """Run cmd; its wall time, CPU time and peak RSS (and PSS) as a process tree."""
+    peak = peak_pss = 0
     done = threading.Event()
     with open(log, "wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
 
         def sample() -> None:
-            nonlocal peak
+            nonlocal peak, peak_pss
             while not done.is_set():
-                peak = max(peak, _rss(_tree(proc.pid)))
+                tree = _tree(proc.pid)
+                peak = max(peak, _rss(tree))
+                peak_pss = max(peak_pss, _pss(tree))
                 done.wait(0.05)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -146,7 +165,9 @@ def measure(cmd: list[str], cwd: Path, env: dict, log: Path) -> Run:
     if proc.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
         sys.exit(f"{' '.join(map(str, cmd))} failed (exit {proc.returncode}); the end of its output:\n{tail}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, max(peak, usage.ru_maxrss * 1024))
+    run = Run(wall, usage.ru_utime + usage.ru_stime, max(peak, usage.ru_maxrss * 1024))
+    run.pss = peak_pss
+    return run
 
 
 def _size(folder: Path) -> int:
@@ -167,13 +188,16 @@ class Ours:
     def __init__(self, repo: Path, notices: Path, work: Path):
         self.repo, self.notices, self.site = repo, notices, work / "site"
         self.logs = work
-        self.env = {**os.environ, "SOURCE_DATE_EPOCH": _head_time(repo)}
+        # The build's cache (gazette/cache.py) lives here, so a cold build starts without it.
+        self.cache = work / "cache"
+        self.env = {**os.environ, "SOURCE_DATE_EPOCH": _head_time(repo), "GAZETTE_CACHE": str(self.cache)}
         self.cmd = [sys.executable, str(ROOT / "build.py"), "--notices", str(notices), "build",
                     "--site-dir", str(self.site)]
 
     def cold(self) -> None:
         shutil.rmtree(self.site, ignore_errors=True)
-        # Anything a build may have left in the repository (a cache, some day).
+        shutil.rmtree(self.cache, ignore_errors=True)
+        # Anything a build may have left in the repository.
         subprocess.run(["git", "-C", str(self.repo), "clean", "-fdxq"], check=True)
 
     def build(self, label: str) -> Run:
@@ -208,7 +232,9 @@ class Stock:
             (docs / y / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
         (work / "mkdocs.yml").write_text(STOCK_CONFIG, encoding="utf-8")
         self.docs = docs
-        self.env = {**os.environ, "SOURCE_DATE_EPOCH": _head_time(repo)}   # sitemap dates, as for ours
+        # The build's cache (gazette/cache.py) lives here, so a cold build starts without it.
+        self.cache = work / "cache"
+        self.env = {**os.environ, "SOURCE_DATE_EPOCH": _head_time(repo), "GAZETTE_CACHE": str(self.cache)}   # sitemap dates, as for ours
         self.cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(work / "mkdocs.yml")]
 
     def cold(self) -> None:
@@ -259,7 +285,7 @@ def compare(label: str, repo: Path, notices: Path, work: Path, args) -> dict:
         cold = kinds["cold"]
         result[name] = {
             "wall": statistics.median(r.wall for r in cold), "cpu": statistics.median(r.cpu for r in cold),
-            "rss": statistics.median(r.rss for r in cold), "site": statistics.median(r.site for r in cold),
+            "rss": statistics.median(r.rss for r in cold), "pss": statistics.median(r.pss for r in cold), "site": statistics.median(r.site for r in cold),
             "rebuild": statistics.median(r.wall for r in kinds["rebuild"]),
         }
     ours_site = work / "ours" / "site"
@@ -297,7 +323,7 @@ def _s(x: float) -> str:
 
 
 def print_tables(results: list[dict], corpora: list[dict]) -> None:
-    print("| notices | ours wall / CPU | stock wall / CPU | wall ratio | CPU ratio | ours peak RSS | stock peak RSS "
+    print("| notices | ours wall / CPU | stock wall / CPU | wall ratio | CPU ratio | ours peak RSS / PSS | stock peak RSS / PSS "
           "| ours site / per notice | stock site / per notice | ours rebuild after one change | stock rebuild |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
@@ -308,8 +334,8 @@ def print_tables(results: list[dict], corpora: list[dict]) -> None:
         cells.append(f"{_s(s['wall'])} / {_s(s['cpu'])}" if s else dash)
         cells.append(f"{o['wall'] / s['wall']:.2f}" if o and s else dash)
         cells.append(f"{o['cpu'] / s['cpu']:.2f}" if o and s else dash)
-        cells.append(_mb(o["rss"]) if o else dash)
-        cells.append(_mb(s["rss"]) if s else dash)
+        cells.append(f"{_mb(o['rss'])} / {_mb(o['pss'])}" if o else dash)
+        cells.append(f"{_mb(s['rss'])} / {_mb(s['pss'])}" if s else dash)
         cells.append(f"{_mb(o['site'])} / {o['site'] / r['count'] / 1e3:.0f} kB" if o else dash)
         cells.append(f"{_mb(s['site'])} / {s['site'] / r['count'] / 1e3:.0f} kB" if s else dash)
         cells.append(_s(o["rebuild"]) if o else dash)
