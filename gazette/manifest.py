@@ -46,7 +46,7 @@ def outputs_of(publication: Publication) -> dict[str, list[str]]:
     """Notice source -> the site files made from that notice alone."""
     texts = notice_files(publication)
     return {
-        n.source: [paths.html_path(n.page), texts[n.source], paths.notice_data(n.year, n.slug)]
+        n.source: [paths.html_path(n.page), *texts[n.source], paths.notice_data(n.year, n.slug)]
         + [uri for uri, _ in n.downloads]
         for n in publication.notices
     }

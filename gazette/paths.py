@@ -71,6 +71,11 @@ def search_text(doc_id: int) -> str:
     return f"{SEARCH_DIR}/text/{doc_id}.js"
 
 
+def search_more(doc_id: int) -> str:
+    """The rest of a long notice's text, read only to check a one-character-off match."""
+    return f"{SEARCH_DIR}/more/{doc_id}.js"
+
+
 def html_path(src: str) -> str:
     """The site file of a page source."""
     return re.sub(r"\.md$", ".html", src)

@@ -45,7 +45,8 @@ from .fields import cn_date
 from .public import PublicNotice, Publication
 
 SHARD_BYTES = 24_000       # aim for shards about this size
-TEXT_LIMIT = 20_000        # characters of a notice kept for snippets and phrases (the longest bundled: 17,979)
+TEXT_LIMIT = 20_000        # characters of a notice's text kept for checking phrases (the longest bundled: 17,979)
+SNIPPET_LIMIT = 3_000      # of them, in the file every result loads (text/ID.js); the rest in more/ID.js
 MAX_WEIGHT = 44
 
 # Weights of one occurrence, by field; summed and capped at MAX_WEIGHT.
@@ -77,6 +78,12 @@ def trigrams(run: str) -> list[str]:
     return [run[i:i + 3] for i in range(len(run) - 2)]
 
 
+def quadgrams(run: str) -> list[str]:
+    """Of a run of letters and digits: ten digits make trigrams coincide far
+    more often than Han characters do (202 and 020 without 2020)."""
+    return [run[i:i + 4] for i in range(len(run) - 3)]
+
+
 def query_terms(text: str) -> tuple[list[str], list[str]]:
     """(required, boost) terms of a query; search.js does the same.
 
@@ -86,7 +93,7 @@ def query_terms(text: str) -> tuple[list[str], list[str]]:
     exactly, for a longer one up to a coincidence of overlapping trigrams."""
     required, boost = [], []
     for kind, run in tokens.query_runs(tokens.without_dates(text)):
-        required += grams(run) + trigrams(run)
+        required += grams(run) + trigrams(run) + (quadgrams(run) if kind == "a" else [])
         if kind == "a" and len(run) > 2:
             boost.append(run)
         if kind == "h" and len(run) > 2:
@@ -105,7 +112,7 @@ def index_terms(text: str, words: bool = True) -> dict[str, int]:
             items += [run[i:i + 2] for i in range(len(run) - 1)]
         if kind == "a" and len(run) > 2:
             items.append(run)
-            items += trigrams(run)           # 124 in 2124, 8827 in 88275370: in order
+            items += trigrams(run) + quadgrams(run)     # 124 in 2124, 8827 in 88275370: in order
         if kind == "h" and words and len(run) > 2:
             items += _jieba_words(run)
     # A pair across spaces and quotation marks between Han characters too: a
@@ -429,7 +436,8 @@ def stream_index(publication: Publication, site_dir: Path, words: bool = True, c
                     write(paths.search_shard(k), _call("shard", k, split.get(k, {})))
         shutil.rmtree(tmp, ignore_errors=True)
     for doc_id, notice in enumerate(notices):
-        write(paths.search_text(doc_id), _call("text", doc_id, _doc(notice)))
+        for rel, content in _doc_files(doc_id, notice).items():
+            write(rel, content)
     write(paths.SEARCH_META, _call("meta", 0, _meta(notices, shards)))
     write(paths.SEARCH_T2S, _call("t2s", 0, tokens.t2s_values()))   # loaded only for a traditional query
     return total
@@ -462,22 +470,32 @@ def build_index(publication: Publication, words: bool = True) -> dict[str, str]:
     for k in range(shards):
         files[paths.search_shard(k)] = _call("shard", k, by_shard.get(k, {}))
     for doc_id, notice in enumerate(notices):
-        files[paths.search_text(doc_id)] = _call("text", doc_id, _doc(notice))
+        files.update(_doc_files(doc_id, notice))
     files[paths.SEARCH_META] = _call("meta", 0, _meta(notices, shards))
     files[paths.SEARCH_T2S] = _call("t2s", 0, tokens.t2s_values())   # loaded only for a traditional query
     return files
 
 
-def notice_files(publication: Publication) -> dict[str, str]:
-    """The index file made from each notice alone: notice source -> site path."""
-    return {n.source: paths.search_text(i) for i, n in enumerate(publication.notices)}
+def notice_files(publication: Publication) -> dict[str, list[str]]:
+    """The index files made from each notice alone: notice source -> site paths."""
+    return {n.source: list(_doc_files(i, n)) for i, n in enumerate(publication.notices)}
 
 
 def _doc(n: PublicNotice) -> dict:
+    text = _fields(n)[2][:TEXT_LIMIT]
     return {
         "url": paths.html_path(n.page), "title": n.title, "number": str(n.doc_number) if n.doc_number else "",
-        "issuers": "、".join(n.issuers), "date": n.date.isoformat(), "text": _fields(n)[2][:TEXT_LIMIT],
+        "issuers": "、".join(n.issuers), "date": n.date.isoformat(), "text": text[:SNIPPET_LIMIT],
+        "more": len(text) > SNIPPET_LIMIT,
     }
+
+
+def _doc_files(doc_id: int, n: PublicNotice) -> dict[str, str]:
+    doc = _doc(n)
+    files = {paths.search_text(doc_id): _call("text", doc_id, doc)}
+    if doc["more"]:
+        files[paths.search_more(doc_id)] = _call("more", doc_id, _fields(n)[2][SNIPPET_LIMIT:TEXT_LIMIT])
+    return files
 
 
 def _meta(notices: tuple[PublicNotice, ...], shards: int) -> dict:
@@ -487,10 +505,12 @@ def _meta(notices: tuple[PublicNotice, ...], shards: int) -> dict:
     base = min(years) if years else 0
     doc_years = encode_numbers([n.year - base for n in notices])
     doc_issuers = encode_numbers([x for n in notices for x in [len(n.issuers), *(issuer_id[i] for i in n.issuers)]])
+    # Each notice's serial (0 without a number): a number not here finds its neighbours without loading them.
+    doc_serials = encode_numbers([n.doc_number.serial if n.doc_number else 0 for n in notices])
     return {
         "count": len(notices), "shards": shards,
         "issuers": issuers, "years": years, "yearBase": base,
-        "docYears": doc_years, "docIssuers": doc_issuers,
+        "docYears": doc_years, "docIssuers": doc_issuers, "docSerials": doc_serials,
         "alphabet": _ALPHABET, "titleWeight": W_TITLE,
         "rules": tokens.rules(),
     }

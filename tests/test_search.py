@@ -459,3 +459,37 @@ def test_one_strong_term_no_longer_outweighs_the_other(engine):
     """民政局 救助: the plan about 救助 (98 times, jointly issued by 民政局) before the
     民政局 notice that mentions 救助 once (each term's weight saturates)."""
     assert find(engine, "民政局 救助")["numbers"][0] == "三民字〔2020〕92号"
+
+
+# --- counts that are true -------------------------------------------------------------
+
+def _holding(query: str) -> set[str]:
+    """Numbers of the notices whose text, as the index reads it, holds every run of the query."""
+    from gazette import tokens
+
+    out = set()
+    for n in CORPUS.notices:
+        title, issuers, body = search._fields(n)
+        fields = [title, issuers, search._shown(n), body, str(n.doc_number or "")]
+        text = "\n".join(r for f in fields for r in tokens.phrase_runs(f)) + "\n" + tokens.fold("\n".join(fields))
+        if all(run in text for _, run in tokens.query_runs(query)):
+            out.add(str(n.doc_number))
+    return out
+
+
+@pytest.mark.parametrize("query", ["人民政府", "三亚市人民政府办公室", "自来水价格", "建筑", "信息公开", "政府信息公开",
+                                   "2020年", "124"])
+def test_every_result_holds_the_query_and_the_count_is_true(engine, query):
+    """Not only the first page: the count and every result (人民政府 never for 人民, 民政 and 政府 apart)."""
+    found = find(engine, query)
+    if found["partial"] or found["tolerated"]:     # said on the page: and true, no notice holds every word
+        assert _holding(query) == set(), found
+    else:
+        assert set(found["numbers"]) == _holding(query) and found["total"] == len(found["numbers"]), found
+
+
+def test_a_number_cited_but_not_here_lists_the_notices_citing_it(bundled_site, page):
+    page.goto((bundled_site / "search.html").as_uri() + "?q=" + urllib.parse.quote("琼扶发(2020)3号"))
+    page.locator(".gz-result__title").first.wait_for(timeout=10_000)
+    assert "本站没有发文字号为 琼扶发〔2020〕3号 的文件。以下 1 件文件引用了它" in page.locator("#gz-status").inner_text()
+    assert page.locator(".gz-result__meta").first.inner_text().startswith("三扶发〔2020〕4号")

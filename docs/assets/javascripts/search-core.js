@@ -119,13 +119,22 @@
     return out;
   }
 
+  function quadgrams(run) {
+    /* As search.quadgrams, for runs of letters and digits. */
+    var out = [];
+    for (var i = 0; i + 3 < run.length; i++) {
+      out.push(run.slice(i, i + 4));
+    }
+    return out;
+  }
+
   function queryTerms(text) {
     /* As search.query_terms: a run of three or more also requires its
        trigrams, so its characters must stand in order. */
     var required = [];
     var boost = [];
     runs(withoutDates(text), true).forEach(function (r) {
-      required = required.concat(grams(r[1]), trigrams(r[1]));
+      required = required.concat(grams(r[1]), trigrams(r[1]), r[0] === "a" ? quadgrams(r[1]) : []);
       if (r[1].length > 2) {
         boost.push(r[0] === "a" ? r[1] : "w:" + r[1]);
       }

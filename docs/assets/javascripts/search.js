@@ -34,6 +34,7 @@
   G.shard = function (k, data) { arrive("shards/" + k, data); };
   G.text = function (k, data) { arrive("text/" + k, data); };
   G.t2s = function (_, data) { arrive("t2s", data); };
+  G.more = function (k, data) { arrive("more/" + k, data); };
 
   function load(key) {
     if (key in loaded) {
@@ -95,6 +96,7 @@
     }
     C.setAlphabet(meta.alphabet);
     meta.yearOf = decodeNumbers(meta.docYears).map(function (y) { return y + meta.yearBase; });
+    meta.serialOf = decodeNumbers(meta.docSerials);
     var flat = decodeNumbers(meta.docIssuers);
     meta.issuersOf = [];
     for (var k = 0; k < flat.length; ) {
@@ -138,6 +140,7 @@
      character in turn left open; a notice counts only if its text has the
      run with one character different, which is then shown and highlighted. */
   var TOLERANT_CHECK = 30;
+  var MORE_CHECK = 10;
 
   function tolerant(query, filters) {
     var hans = runs(query).filter(function (r) { return r[0] === "h"; }).map(function (r) { return Array.from(r[1]); });
@@ -180,6 +183,17 @@
           return (year === null || meta.yearOf[id] === year) && (issuer < 0 || meta.issuersOf[id].indexOf(issuer) >= 0);
         }).sort(function (a, b) { return a - b; }).slice(0, TOLERANT_CHECK);
         return Promise.all(candidates.map(doc)).then(function (docs) {
+          /* The rest of a long text, for the first few whose start does not have it. */
+          var seen = 0;
+          return Promise.all(docs.map(function (d) {
+            var start = compact(d.title + "\n" + d.text);
+            var has = variants.some(function (v) { return v.pattern.test(start); });
+            if (has || !d.more || seen++ >= MORE_CHECK) {
+              return d;
+            }
+            return load("more/" + d.id).then(function (rest) { return Object.assign({}, d, { text: d.text + rest }); });
+          }));
+        }).then(function (docs) {
           var hits = [];
           var forms = [];
           docs.forEach(function (d) {
@@ -311,15 +325,12 @@
   function nearest(meta, number, parts, filters) {
     var series = intersect(postings(meta, "p:" + fold(parts[1])).ids, postings(meta, "y:" + parts[2]).ids);
     var wanted = parseInt(parts[3], 10);
-    return Promise.all(series.slice(0, 200).map(doc)).then(function (docs) {
-      var near = docs.map(function (d) {
-        var m = /〕(\d+)号$/.exec(d.number || "");
-        return m ? [Math.abs(parseInt(m[1], 10) - wanted), d.id] : null;
-      }).filter(Boolean).sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; }).slice(0, NEAREST);
-      var ids = near.map(function (x) { return x[1]; });
-      return { ids: ids, total: ids.length, partial: false, exact: [], missingNumber: number,
-               needles: { runs: [], grams: [] } };
-    });
+    /* The serials are in meta.js: no notice is loaded to find the neighbours. */
+    var ids = series.map(function (id) { return [Math.abs(meta.serialOf[id] - wanted), id]; })
+      .sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; }).slice(0, NEAREST)
+      .map(function (x) { return x[1]; });
+    return Promise.resolve({ ids: ids, total: ids.length, partial: false, exact: [], missingNumber: number,
+                             needles: { runs: [], grams: [] } });
   }
 
   var SATURATION = 3;
