@@ -288,7 +288,14 @@
       if (serial) {
         special.push(["s:" + parseInt(serial[1], 10), 1000]);
       }
-      var all = t.required.concat(t.boost, special.map(function (s) { return s[0]; }));
+      /* A pair inside a required trigram adds nothing to which notices match:
+         load it only if nothing holds the whole query (for coverage). */
+      var lean = t.required.filter(function (term) {
+        return term.length !== 2 || !t.required.some(function (x) {
+          return x.length > 2 && x.indexOf(":") < 0 && x.indexOf(term) >= 0;
+        });
+      });
+      var all = lean.concat(t.boost, special.map(function (s) { return s[0]; }));
       if (!t.required.length && !special.length) {
         return { ids: [], total: 0, needles: { runs: [], grams: [] } };
       }
@@ -306,7 +313,18 @@
           return Promise.resolve(rerank(meta, query, rank(meta, query, { required: [], boost: [] }, special, filters)))
             .then(function (found) { found.citedNumber = number; return found; });
         }
-        return rerank(meta, query, rank(meta, query, t, special, filters));
+        var held = null;
+        lean.forEach(function (term) {
+          held = held === null ? postings(meta, term).ids : intersect(held, postings(meta, term).ids);
+        });
+        if (held && held.length || lean.length === t.required.length) {
+          return rerank(meta, query, rank(meta, query, { required: lean, boost: t.boost }, special, filters));
+        }
+        var rest = unique(t.required.filter(function (term) { return lean.indexOf(term) < 0; })
+          .map(function (term) { return shardOf(term, meta.shards); }));
+        return Promise.all(rest.map(function (k) { return load("shards/" + k); })).then(function () {
+          return rerank(meta, query, rank(meta, query, t, special, filters));
+        });
       }).then(function (found) {
         found.number = number;
         if (number) {             /* highlight the number itself, not its pieces in other numbers */
@@ -406,7 +424,7 @@
     lists.forEach(function (list) { add(list, 1, partial && t.required[lists.indexOf(list)].length < 3); });
     if (!partial) {
       runs(C.withoutDates(query), true).forEach(function (r) {
-        var terms = grams(r[1]).concat(C.trigrams(r[1]));
+        var terms = grams(r[1]).concat(C.trigrams(r[1])).filter(function (term) { return t.required.indexOf(term) >= 0; });
         var inTitle = candidates.map(function () { return true; });
         var rarity = 0;
         terms.forEach(function (term) {
