@@ -314,7 +314,7 @@ def cache_key(notice: PublicNotice, words: bool = True) -> str:
 # every posting list in memory (a test compares them).
 BUCKETS = 1024
 BATCH = 400
-SPLIT = 2000          # from this many notices, the postings are made in two processes
+SPLIT = 500           # from this many notices, the postings are made in two processes
 
 
 def _spill(tmp: Path, batch: dict[str, list[int]]) -> None:
