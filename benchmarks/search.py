@@ -105,11 +105,7 @@ def _true_count(publication, query: str) -> int | None:
         return None
     folded = tokens.fold(query)
     forms = [folded] + [folded.replace(w, o) for w, others in tokens.read_synonyms() if w in folded for o in others]
-    texts = []
-    for n in publication.notices:
-        title, issuers, body = search._fields(n)
-        fields = [title, issuers, search._shown(n), body, str(n.doc_number or "")]
-        texts.append("\n".join(r for f in fields for r in tokens.phrase_runs(f)) + "\n" + tokens.fold("\n".join(fields)))
+    texts = [search.index_text(n) for n in publication.notices]
     count = 0
     for text in texts:
         if any(all(run in text for _, run in tokens.query_runs(form)) for form in forms):

@@ -228,6 +228,14 @@ def _fields(notice: PublicNotice) -> tuple[str, str, str]:
     return notice.title, " ".join(notice.issuers), body
 
 
+def index_text(notice: PublicNotice) -> str:
+    """A notice's text as the index reads it, folded, with its phrase runs:
+    a query run is in the notice if it is in this (tests and benchmarks count with it)."""
+    title, issuers, body = _fields(notice)
+    fields = [title, issuers, _shown(notice), body, str(notice.doc_number or "")]
+    return "\n".join(r for f in fields for r in tokens.phrase_runs(f)) + "\n" + fold("\n".join(fields))
+
+
 def _weights(notice: PublicNotice, words: bool) -> dict[str, int]:
     title, issuers, body = _fields(notice)
     weights: dict[str, int] = defaultdict(int)

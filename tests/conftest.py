@@ -173,6 +173,18 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture(scope="module")
+def engine(browser, bundled_site):
+    """One search page of the bundled site kept open, to query the engine directly."""
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.goto((bundled_site / "search.html").as_uri())
+    pg.wait_for_function("() => window.__gz && window.__gz.search")
+    pg.evaluate("() => __gz.ready()")       # the rules (meta.js) and the traditional table
+    yield pg
+    context.close()
+
+
 def copy_project(target: Path, notices: Path | None = None) -> Path:
     """This project's files (tracked and new, not ignored) copied to target, to build with other settings.
 

@@ -29,18 +29,6 @@ FIND = """async ([q, filters]) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def engine(browser, bundled_site):
-    """One search page kept open, to query the engine directly."""
-    context = browser.new_context()
-    pg = context.new_page()
-    pg.goto((bundled_site / "search.html").as_uri())
-    pg.wait_for_function("() => window.__gz && window.__gz.search")
-    pg.evaluate("() => __gz.ready()")       # the rules (meta.js) and the traditional table
-    yield pg
-    context.close()
-
-
 def find(engine, query: str, **filters) -> dict:
     return engine.evaluate(FIND, [query, filters])
 
@@ -469,9 +457,7 @@ def _holding(query: str) -> set[str]:
 
     out = set()
     for n in CORPUS.notices:
-        title, issuers, body = search._fields(n)
-        fields = [title, issuers, search._shown(n), body, str(n.doc_number or "")]
-        text = "\n".join(r for f in fields for r in tokens.phrase_runs(f)) + "\n" + tokens.fold("\n".join(fields))
+        text = search.index_text(n)
         if all(run in text for _, run in tokens.query_runs(query)):
             out.add(str(n.doc_number))
     return out

@@ -27,17 +27,6 @@ TEXT = st.lists(ALPHABET | st.sampled_from(["三府〔2020〕124号", "2020年7�
 BATCH = 400
 
 
-@pytest.fixture(scope="module")
-def js(browser, bundled_site):
-    context = browser.new_context()
-    pg = context.new_page()
-    pg.goto((bundled_site / "search.html").as_uri())
-    pg.wait_for_function("() => window.__gz && window.__gz.ready")
-    pg.evaluate("() => __gz.ready()")
-    yield pg
-    context.close()
-
-
 def python_side(text: str) -> dict:
     required, boost = search.query_terms(text)
     number = tokens.parse_number(text)
@@ -56,7 +45,7 @@ JS_SIDE = """texts => texts.map(t => ({fold: __gz.fold(t), terms: __gz.tokenize(
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_thousands_of_random_strings_read_the_same_on_both_sides(js, seed):
+def test_thousands_of_random_strings_read_the_same_on_both_sides(engine, seed):
     batch = []
 
     @settings(max_examples=BATCH, deadline=None, derandomize=True, database=None,
@@ -67,14 +56,14 @@ def test_thousands_of_random_strings_read_the_same_on_both_sides(js, seed):
 
     collect()
     batch = [t + ("" if seed == 0 else str(seed)) for t in batch]
-    theirs = js.evaluate(JS_SIDE, batch)
+    theirs = engine.evaluate(JS_SIDE, batch)
     mismatches = [(t, python_side(t), j) for t, j in zip(batch, theirs) if python_side(t) != j]
     assert mismatches == [], json.dumps(mismatches[:3], ensure_ascii=False, indent=1)
 
 
-def test_traditional_characters_fold_to_simplified_on_both_sides(js):
+def test_traditional_characters_fold_to_simplified_on_both_sides(engine):
     for text in ["自來水價格", "脫貧攻堅", "歷史建築"]:
-        assert tokens.fold(text) == js.evaluate("t => __gz.fold(t)", text)
+        assert tokens.fold(text) == engine.evaluate("t => __gz.fold(t)", text)
     assert tokens.fold("自來水價格") == "自来水价格"
 
 

@@ -76,18 +76,6 @@ FIND = """async (q) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def engine(browser, bundled_site):
-    """One search page kept open, to query the engine directly."""
-    context = browser.new_context()
-    pg = context.new_page()
-    pg.goto((bundled_site / "search.html").as_uri())
-    pg.wait_for_function("() => window.__gz && window.__gz.search")
-    pg.evaluate("() => __gz.ready()")       # the rules (meta.js) and the traditional table
-    yield pg
-    context.close()
-
-
 def find(engine, query: str) -> dict:
     return engine.evaluate(FIND, query)
 
