@@ -22,6 +22,7 @@ MANIFEST = "manifest.json"
 SEARCH_DIR = "search-index"
 SEARCH_META = f"{SEARCH_DIR}/meta.js"
 SEARCH_T2S = f"{SEARCH_DIR}/t2s.js"
+SEARCH_RULES = f"{SEARCH_DIR}/rules.js"     # loaded by every page, before search.js
 FEED_ALL = "feeds/all.xml"
 SITEMAP = "sitemap.xml"
 DATA_ALL = "data/notices.json"

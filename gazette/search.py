@@ -16,12 +16,15 @@ load.  This index is correct for Chinese first and fast second:
 
 * Files.  Everything is a script that calls a function on window.__gz, so it
   loads with <script> tags from file:// as well as from a server:
-    search-index/meta.js        counts, shard count, per-notice year/issuers
+    search-index/rules.js       the tokenizing rules and the shard count (sets
+                                window.__gzRules; every page loads it before
+                                search.js, so a query's shards are known at once)
+    search-index/meta.js        counts, per-notice year/issuers/serial
     search-index/shards/K.js    postings of every term whose hash falls in K
     search-index/text/ID.js     one notice: address, title, number, issuers,
                                 date, and the start of its text for snippets
-  A query reads meta.js once, the shards of its terms, and one text file for
-  each result it shows or reranks.
+  A query reads meta.js once and, beside it, the shards of its terms; then
+  one text file for each result it shows or reranks.
 
 * Postings.  Per term, a string of (gap, weight) pairs in a 90-letter ASCII
   variable-length code (see _encode), so a shard costs about two bytes per
@@ -446,7 +449,8 @@ def stream_index(publication: Publication, site_dir: Path, words: bool = True, c
     for doc_id, notice in enumerate(notices):
         for rel, content in _doc_files(doc_id, notice).items():
             write(rel, content)
-    write(paths.SEARCH_META, _call("meta", 0, _meta(notices, shards)))
+    write(paths.SEARCH_META, _call("meta", 0, _meta(notices)))
+    write(paths.SEARCH_RULES, _rules(shards))
     write(paths.SEARCH_T2S, _call("t2s", 0, tokens.t2s_values()))   # loaded only for a traditional query
     return total
 
@@ -479,7 +483,8 @@ def build_index(publication: Publication, words: bool = True) -> dict[str, str]:
         files[paths.search_shard(k)] = _call("shard", k, by_shard.get(k, {}))
     for doc_id, notice in enumerate(notices):
         files.update(_doc_files(doc_id, notice))
-    files[paths.SEARCH_META] = _call("meta", 0, _meta(notices, shards))
+    files[paths.SEARCH_META] = _call("meta", 0, _meta(notices))
+    files[paths.SEARCH_RULES] = _rules(shards)
     files[paths.SEARCH_T2S] = _call("t2s", 0, tokens.t2s_values())   # loaded only for a traditional query
     return files
 
@@ -506,7 +511,7 @@ def _doc_files(doc_id: int, n: PublicNotice) -> dict[str, str]:
     return files
 
 
-def _meta(notices: tuple[PublicNotice, ...], shards: int) -> dict:
+def _meta(notices: tuple[PublicNotice, ...]) -> dict:
     issuers = sorted({i for n in notices for i in n.issuers})
     issuer_id = {name: i for i, name in enumerate(issuers)}
     years = sorted({n.year for n in notices}, reverse=True)
@@ -516,12 +521,19 @@ def _meta(notices: tuple[PublicNotice, ...], shards: int) -> dict:
     # Each notice's serial (0 without a number): a number not here finds its neighbours without loading them.
     doc_serials = encode_numbers([n.doc_number.serial if n.doc_number else 0 for n in notices])
     return {
-        "count": len(notices), "shards": shards,
+        "count": len(notices),
         "issuers": issuers, "years": years, "yearBase": base,
         "docYears": doc_years, "docIssuers": doc_issuers, "docSerials": doc_serials,
-        "alphabet": _ALPHABET, "titleWeight": W_TITLE,
-        "rules": tokens.rules(),
     }
+
+
+def _rules(shards: int) -> str:
+    """rules.js: what search.js needs before any index file to name a query's
+    terms and shards (every page loads it before search.js, so a query's
+    shards load beside meta.js, not after it)."""
+    payload = json.dumps({"alphabet": _ALPHABET, "rules": tokens.rules(), "shards": shards, "titleWeight": W_TITLE},
+                         ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return f"window.__gzRules={payload};\n"
 
 
 def _call(kind: str, key: int, data) -> str:

@@ -5,7 +5,7 @@ Python (gazette/search.py, gazette/docnumber.py) and the browser
 rule is written here once, as data that both sides compile: the Han ranges,
 the characters counted as space, the brackets of a document number, its
 forms, the date form, and the traditional-to-simplified table.  search.py
-ships rules() in search-index/meta.js; search.js builds its regular
+ships rules() in search-index/rules.js; search.js builds its regular
 expressions from it.  A hypothesis test feeds thousands of random strings to
 both sides and requires identical terms and number parses.
 
@@ -229,7 +229,7 @@ def read_synonyms(path: Path = SYNONYMS) -> list[tuple[str, list[str]]]:
 
 
 def rules() -> dict:
-    """Everything search.js needs to read text as Python does (shipped in meta.js)."""
+    """Everything search.js needs to read text as Python does (shipped in rules.js)."""
     table = traditional()
     return {
         "han": HAN, "space": SPACE, "open": OPEN, "close": CLOSE, "run": RUN, "unquote": UNQUOTE, "between": BETWEEN,

@@ -180,7 +180,7 @@ def engine(browser, bundled_site):
     pg = context.new_page()
     pg.goto((bundled_site / "search.html").as_uri())
     pg.wait_for_function("() => window.__gz && window.__gz.search")
-    pg.evaluate("() => __gz.ready()")       # the rules (meta.js) and the traditional table
+    pg.evaluate("() => __gz.ready()")       # the traditional table (the rules came with the page: rules.js)
     yield pg
     context.close()
 

@@ -393,6 +393,16 @@ def test_a_filter_alone_lists_the_notices(bundled_site, page):
         "三民字〔2020〕115号", "三民字〔2020〕92号"]
 
 
+def test_a_link_with_words_and_a_filter_keeps_the_filter(bundled_site, page):
+    # Words alone start before meta.js arrives; with a filter the page waits for its lists.
+    status = _search_page(page, bundled_site, "?q=通知&issuer=" + "三亚市民政局")
+    assert status.startswith("找到 2 件文件")          # of the 11 notices with 通知, the two of 民政局
+    assert page.locator("#gz-issuer").input_value() == "三亚市民政局"
+    metas = page.locator(".gz-result__meta").all_inner_texts()
+    assert len(metas) == 2 and all(m.startswith("三民字〔2020〕") for m in metas), metas
+    assert "issuer=" in page.url
+
+
 def test_back_returns_to_the_previous_query(bundled_site, page):
     _search_page(page, bundled_site, "?q=自来水")
     box = page.locator("#gz-q")

@@ -1,6 +1,6 @@
 """search-core.js on its own: the pure functions, in Chromium, with no index and no page.
 
-The rules come from gazette/tokens.py exactly as meta.js carries them, so a
+The rules come from gazette/tokens.py exactly as rules.js carries them, so a
 failure here is the core's own, not the index's or the page's.
 """
 

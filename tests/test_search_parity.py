@@ -1,7 +1,7 @@
 """Python and the browser read text identically: thousands of random strings through both.
 
 The rules live once, in gazette/tokens.py, and reach search.js as data in
-meta.js; this test is what keeps the two implementations from drifting.
+rules.js; this test is what keeps the two implementations from drifting.
 """
 
 from __future__ import annotations

@@ -2,13 +2,13 @@
  * Gazette search, the pure core: reading text and queries exactly as
  * gazette/tokens.py and gazette/search.py do, decoding postings, combining
  * lists.  No loading, no page: search.js uses it, and tests/test_search_core.py
- * tests it on its own in Chromium.  The rules arrive as data (meta.js
- * "rules", from gazette/tokens.py): useRules() compiles them once.
+ * tests it on its own in Chromium.  The rules arrive as data (rules.js,
+ * from gazette/tokens.py): useRules() compiles them once.
  */
 (function (root) {
   "use strict";
 
-  var R = null;       /* the compiled rules, once meta.js has arrived */
+  var R = null;       /* the compiled rules, once useRules() has them */
   var T2S = null;     /* traditional → simplified, loaded for a traditional query */
 
   function useRules(rules) {

@@ -57,13 +57,17 @@
     return waiting[key].promise;
   }
 
-  /* The pure core (search-core.js, loaded before this file): the same rules
-     as gazette/tokens.py, shipped as data in meta.js. */
+  /* The pure core (search-core.js, loaded before this file) and the rules it
+     reads text by (rules.js, written by gazette/search.py from gazette/tokens.py,
+     loaded before both): a query's terms and shards are known at once. */
   var C = window.__gzCore;
+  var R = window.__gzRules;
   var useRules = C.useRules, needsT2S = C.needsT2S, fold = C.fold, runs = C.runs, unique = C.unique;
   var queryTerms = C.queryTerms, parseNumber = C.parseNumber, dateTerms = C.dateTerms, shardOf = C.shardOf;
   var decodeNumbers = C.decodeNumbers, weightsFor = C.weightsFor, intersect = C.intersect, covering = C.covering;
   var grams = C.grams, union = C.union, dropFillers = C.dropFillers, alternatives = C.alternatives;
+  useRules(R.rules);
+  C.setAlphabet(R.alphabet);
 
   function loadT2S() {
     return load("t2s").then(C.setT2S);
@@ -73,7 +77,7 @@
   /* --- postings ----------------------------------------------------------- */
 
   function postings(meta, term) {
-    var shard = loaded["shards/" + shardOf(term, meta.shards)];
+    var shard = loaded["shards/" + shardOf(term, R.shards)];
     var raw = shard && shard[term];
     if (!raw) {
       return { ids: [], w: [] };
@@ -94,7 +98,6 @@
     if (meta.decoded) {
       return meta;
     }
-    C.setAlphabet(meta.alphabet);
     meta.yearOf = decodeNumbers(meta.docYears).map(function (y) { return y + meta.yearBase; });
     meta.serialOf = decodeNumbers(meta.docSerials);
     var flat = decodeNumbers(meta.docIssuers);
@@ -114,24 +117,27 @@
      means: what the words as typed find comes first, then what the other
      words find; "partial" only when nothing has all of some form's words. */
   function search(query, filters) {
-    return withSynonyms(query, filters).then(function (found) {
+    return prepare(query).then(function () {
+      /* A question typed as a sentence: also without its question words, looked up alongside. */
+      var plain = dropFillers(query);
+      var second = plain !== fold(query).trim() && plain ? withSynonyms(plain, filters) : null;
+      return Promise.all([withSynonyms(query, filters), second]);
+    }).then(function (both) {
+      var found = both[0];
       if (found.total && !found.partial) {
         return found;
       }
-      /* A question typed as a sentence: without its question words. */
       var plain = dropFillers(query);
-      var second = plain !== fold(query).trim() && plain ? withSynonyms(plain, filters) : Promise.resolve(null);
-      return second.then(function (other) {
-        if (other && other.total && (!other.partial || !found.total)) {
-          other.simplified = plain;
-          found = other;
-        }
-        if (found.total && !found.partial) {
-          return found;
-        }
-        return tolerant(plain || query, filters).then(function (near) {
-          return near && near.total ? near : found;
-        });
+      var other = both[1];
+      if (other && other.total && (!other.partial || !found.total)) {
+        other.simplified = plain;
+        found = other;
+      }
+      if (found.total && !found.partial) {
+        return found;
+      }
+      return tolerant(plain || query, filters).then(function (near) {
+        return near && near.total ? near : found;
       });
     });
   }
@@ -157,10 +163,10 @@
           }
         }
         var esc = function (cs) { return cs.join("").replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); };
-        return { terms: terms, pattern: new RegExp(esc(chars.slice(0, i)) + "[" + meta.rules.han + "]" + esc(chars.slice(i + 1)), "u") };
+        return { terms: terms, pattern: new RegExp(esc(chars.slice(0, i)) + "[" + R.rules.han + "]" + esc(chars.slice(i + 1)), "u") };
       });
       var shards = unique([].concat.apply([], variants.map(function (v) { return v.terms; }))
-        .map(function (term) { return shardOf(term, meta.shards); }));
+        .map(function (term) { return shardOf(term, R.shards); }));
       return Promise.all(shards.map(function (k) { return load("shards/" + k); })).then(function () {
         var seen = {};
         var candidates = [];
@@ -220,14 +226,16 @@
     });
   }
 
+  /* The query and its synonym forms are looked up at once: their shards
+     and texts load side by side, not one round after another. */
   function withSynonyms(query, filters) {
-    return core(query, filters).then(function (found) {
-      var alts = found.number ? [] : alternatives(query);   /* a document number is not words */
-      if (!alts.length) {
-        return found;
-      }
-      return Promise.all(alts.map(function (a) { return core(a, filters); })).then(function (more) {
-        var groups = [found].concat(more);
+    return prepare(query).then(function () {
+      var alts = parseNumber(query) ? [] : alternatives(query);   /* a document number is not words */
+      return Promise.all([query].concat(alts).map(function (q) { return core(q, filters); })).then(function (groups) {
+        var found = groups[0];
+        if (!alts.length) {
+          return found;
+        }
         var full = groups.filter(function (g) { return !g.partial; });
         var partial = groups.filter(function (g) { return g.partial; });
         var seen = {};
@@ -270,14 +278,16 @@
     });
   }
 
+  /* The traditional-simplified table, if the query needs it. */
+  function prepare(query) {
+    return needsT2S(query) ? loadT2S() : Promise.resolve();
+  }
+
+  /* The shards of a query's terms load beside meta.js: the rules that name
+     them (rules.js) are already on the page. */
   function core(query, filters) {
     filters = filters || {};
-    return load("meta").then(function (meta) {
-      decodeMeta(meta);
-      useRules(meta.rules);
-      HAN = HAN || new RegExp("^[" + meta.rules.han + "]", "u");
-      return needsT2S(query) ? loadT2S().then(function () { return meta; }) : meta;
-    }).then(function (meta) {
+    return prepare(query).then(function () {
       var t = queryTerms(query);
       var special = [];
       var number = parseNumber(query);
@@ -303,8 +313,9 @@
       if (parts) {
         all.push("p:" + fold(parts[1]), "y:" + parts[2]);
       }
-      var shards = unique(all.map(function (term) { return shardOf(term, meta.shards); }));
-      return Promise.all(shards.map(function (k) { return load("shards/" + k); })).then(function () {
+      var shards = unique(all.map(function (term) { return shardOf(term, R.shards); }));
+      return Promise.all([load("meta")].concat(shards.map(function (k) { return load("shards/" + k); }))).then(function (got) {
+        var meta = decodeMeta(got[0]);
         if (parts && !postings(meta, "n:" + fold(number)).ids.length) {
           if (!postings(meta, "c:" + fold(number)).ids.length) {
             return nearest(meta, number, parts, filters);
@@ -321,7 +332,7 @@
           return rerank(meta, query, rank(meta, query, { required: lean, boost: t.boost }, special, filters));
         }
         var rest = unique(t.required.filter(function (term) { return lean.indexOf(term) < 0; })
-          .map(function (term) { return shardOf(term, meta.shards); }));
+          .map(function (term) { return shardOf(term, R.shards); }));
         return Promise.all(rest.map(function (k) { return load("shards/" + k); })).then(function () {
           return rerank(meta, query, rank(meta, query, t, special, filters));
         });
@@ -354,7 +365,7 @@
   var SATURATION = 3;
   var TITLE_BONUS = 2;
   var COVERAGE = 0.75;   /* share of the query's weight a partial match must cover */
-  var HAN = null;
+  var HAN = new RegExp("^[" + R.rules.han + "]", "u");
 
 
   function rank(meta, query, t, special, filters) {
@@ -414,7 +425,7 @@
     function add(list, factor, bonus) {
       var rarity = idf(list);
       weightsFor(candidates, list).forEach(function (w, i) {
-        var title = bonus && w >= meta.titleWeight ? TITLE_BONUS : 0;
+        var title = bonus && w >= R.titleWeight ? TITLE_BONUS : 0;
         scores[i] += factor * rarity * ((w * (SATURATION + 1)) / (w + SATURATION) + title);
       });
     }
@@ -430,7 +441,7 @@
         terms.forEach(function (term) {
           var list = postings(meta, term);
           rarity += idf(list) / terms.length;
-          weightsFor(candidates, list).forEach(function (w, i) { inTitle[i] = inTitle[i] && w >= meta.titleWeight; });
+          weightsFor(candidates, list).forEach(function (w, i) { inTitle[i] = inTitle[i] && w >= R.titleWeight; });
         });
         inTitle.forEach(function (yes, i) { scores[i] += yes ? TITLE_BONUS * rarity : 0; });
       });
@@ -456,7 +467,7 @@
         if (HAN.test(t.required[k]) && t.required[k].length < 3 && list.ids.length) {
           most += 2 * idf(list);
           weightsFor(candidates, list).forEach(function (w, i) {
-            cover[i] += w ? idf(list) * (w >= meta.titleWeight ? 2 : 1) : 0;
+            cover[i] += w ? idf(list) * (w >= R.titleWeight ? 2 : 1) : 0;
           });
         }
       });
@@ -486,6 +497,11 @@
        characters.  Of the first page, the notices that hold the query as a
        phrase move up, after those whose own number matched. */
     if (found.ids.length < 2) {
+      return found;
+    }
+    /* A partial match holds neither the phrase nor every word (it would then
+       have every term), so only a number or a date can move it: load nothing. */
+    if (found.partial && !found.exact.length && !C.dates(query).found.some(Boolean)) {
       return found;
     }
     var head = found.ids.slice(0, RERANK);
@@ -630,13 +646,21 @@
       box.value = input.value;
     });
 
+    /* A link with words only starts at once; one with a filter waits for
+       the lists it chooses from (meta.js). */
+    var filtered = params.get("issuer") || params.get("year");
     load("meta").then(function (meta) {
       meta.issuers.forEach(function (name) { issuerSelect.add(new Option(name, name)); });
       meta.years.forEach(function (y) { yearSelect.add(new Option(y + "年", String(y))); });
       issuerSelect.value = params.get("issuer") || "";
       yearSelect.value = params.get("year") || "";
-      run("replace");
+      if (filtered) {
+        run("replace");
+      }
     }, function (e) { status.textContent = e.message; });
+    if (!filtered) {
+      run("replace");
+    }
 
     function remember(how) {
       var p = new URLSearchParams();
@@ -898,9 +922,9 @@
   }
 
   G.search = search;
-  /* For tests: the same rules as Python, once meta.js has arrived (G.ready). */
+  /* For tests: the same rules as Python, with the traditional table loaded. */
   G.ready = function () {
-    return load("meta").then(function (meta) { useRules(meta.rules); return loadT2S(); });
+    return loadT2S();
   };
   G.tokenize = function (text) { return queryTerms(text); };
   G.fold = fold;
