@@ -347,11 +347,13 @@ def test_no_page_has_a_script_handler_url_or_tag_the_theme_does_not_have(site, c
 
 
 def test_script_and_json_files_are_data_not_code(site):
-    """Every search-index file is one call with a JSON argument; hostile text stays inside strings."""
+    """Every search-index file is one call with a JSON argument (rules.js: one
+    assignment of JSON); hostile text stays inside strings."""
     problems = []
     for path in sorted((site / "search-index").rglob("*.js")):
         text = path.read_text(encoding="utf-8")
-        m = re.fullmatch(r"__gz\.(meta|shard|text|t2s)\((\d+),(.*)\);\n?", text, re.S)
+        m = (re.fullmatch(r"__gz\.(meta|shard|text|more|t2s)\((\d+),(.*)\);\n?", text, re.S)
+             or re.fullmatch(r"window\.(__gzRules)=()(.*);\n?", text, re.S))
         if not m:
             problems.append(f"{path.relative_to(site)}: not one __gz call: {text[:120]!r}")
             continue

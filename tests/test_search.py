@@ -489,3 +489,34 @@ def test_a_number_cited_but_not_here_lists_the_notices_citing_it(bundled_site, p
     page.locator(".gz-result__title").first.wait_for(timeout=10_000)
     assert "本站没有发文字号为 琼扶发〔2020〕3号 的文件。以下 1 件文件引用了它" in page.locator("#gz-status").inner_text()
     assert page.locator(".gz-result__meta").first.inner_text().startswith("三扶发〔2020〕4号")
+
+
+def test_material_starts_after_the_first_results_on_the_search_page_only(bundled_site, page):
+    """overrides/main.html holds Material's bundle back on the search page until
+    search.js announces its first answer; then the bundle runs, once, and works."""
+    page.add_init_script("""(() => {
+      window.__order = [];
+      document.addEventListener('gazette:results', () => window.__order.push(
+        'results:' + document.querySelectorAll('#search-results a').length + ':' + typeof window.component$));
+    })();""")
+    _search_page(page, bundled_site, "?q=自来水")
+    page.wait_for_function("() => typeof window.component$ === 'object'")
+    order = page.evaluate("() => window.__order")
+    assert order and order[0].startswith("results:") and order[0].endswith(":undefined"), order
+    assert int(order[0].split(":")[1]) > 0                     # the results were on screen first
+    assert page.evaluate("() => document.querySelectorAll('script[src*=\"bundle.\"]').length") == 1
+    assert not page.errors, page.errors
+    # The bundle works: scrolled down and a little back up, its "back to top" button shows.
+    top = "() => !document.querySelector('[data-md-component=top]').hidden"
+    assert not page.evaluate(top)
+    page.set_viewport_size({"width": 390, "height": 300})
+    page.mouse.wheel(0, 1500)
+    page.wait_for_timeout(200)
+    page.mouse.wheel(0, -200)
+    page.wait_for_function(top)
+    # The search page with no query starts it too; other pages load it as usual.
+    page.goto((bundled_site / "search.html").as_uri())
+    page.wait_for_function("() => typeof window.component$ === 'object'", timeout=2500)
+    page.goto((bundled_site / "index.html").as_uri())
+    assert page.evaluate("() => document.querySelectorAll('script[type=\"text/x-gazette-later\"]').length") == 0
+    page.wait_for_function("() => typeof window.component$ === 'object'")

@@ -750,6 +750,7 @@
         list.innerHTML = "";
         status.textContent = "输入标题、正文中的字词或发文字号，或者选择发文机关、年份浏览。";
         more.hidden = true;
+        announce();
         return;
       }
       if (!q) {
@@ -763,7 +764,7 @@
           list.innerHTML = "";
           status.innerHTML = describe(current, q);
           return showMore(meta, current, mine);
-        });
+        }).then(announce, announce);
         return;
       }
       status.textContent = "正在搜索…";
@@ -777,7 +778,17 @@
         list.innerHTML = "";
         status.innerHTML = describe(current, q);
         return showMore(both[0], current, mine);
-      }).catch(function (e) { status.textContent = e.message; });
+      }).catch(function (e) { status.textContent = e.message; }).then(announce);
+    }
+
+    /* The first answer is on screen: what waited for it may start (Material's
+       bundle on this page, overrides/main.html). */
+    var announced = false;
+    function announce() {
+      if (!announced) {
+        announced = true;
+        document.dispatchEvent(new Event("gazette:results"));
+      }
     }
 
     var timer = null;
@@ -945,7 +956,7 @@
   /* The page's elements come before this script: a search starts at once,
      without waiting for Material's bundle after it. */
   if (document.readyState === "loading" && !document.getElementById("search-results")) {
-    document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("DOMContentLoaded", start, { once: true });
   } else {
     start();
   }
