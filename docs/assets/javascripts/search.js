@@ -156,10 +156,15 @@
     }
     return load("meta").then(function (meta) {
       var variants = chars.map(function (_, i) {
+        /* The pairs and trigrams clear of the open character: every notice
+           with the run has them all, and fewer texts are read to check. */
         var terms = [];
         for (var j = 0; j < chars.length - 1; j++) {
           if (j !== i && j + 1 !== i) {
             terms.push(chars[j] + chars[j + 1]);
+          }
+          if (j + 2 < chars.length && (i < j || i > j + 2)) {
+            terms.push(chars[j] + chars[j + 1] + chars[j + 2]);
           }
         }
         var esc = function (cs) { return cs.join("").replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); };
