@@ -8,6 +8,7 @@ the Publication, so only listed notices and public revisions appear.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -95,7 +96,8 @@ class Site:
         """Every generated page: notices, indexes, home and recent changes.
         made: pages.markup() of the notices by source, where a build kept them."""
         made = made or {}
-        out = [notice_page(n, self.publication, self.page_of, self.site_url, self.today, made.get(n.source))
+        out = [Page(n.page, n.title, make=functools.partial(
+                   notice_page, n, self.publication, self.page_of, self.site_url, self.today, made.get(n.source)))
                for n in self.publication.notices]
         out += [self._home(), self._changes(), *self.statistics_pages()]
         for g in GROUPINGS:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,9 +64,16 @@ def clean_html(fragment: str) -> Markup:
 class Page:
     src: str                     # e.g. notices/2020/x.md (paths.*)
     title: str
-    html: Markup
+    html: Markup | None = None
     toc: list[dict] = field(default_factory=list)   # python-markdown toc tokens
     feed: str | None = None      # the Atom feed the page advertises (paths.*)
+    # Renders the page when it is wanted: a build holds ten thousand notice
+    # pages, and each is needed only while it is written.
+    make: Callable[[], Page] | None = field(default=None, repr=False, compare=False)
+
+    def rendered(self) -> Page:
+        """The page with its HTML and headings."""
+        return self.make() if self.make is not None else self
 
 
 class Anchors:

@@ -177,10 +177,27 @@ def on_page_content(html: str, page, config, files) -> str:
         _state.hand_written.append(page)
         return html
     page.title = ours.title
-    page.toc = get_toc(ours.toc)
     if ours.feed:
         page.meta["gazette_feed"] = paths.href(ours.src, ours.feed)
-    return str(ours.html)
+    return ""       # the page itself is rendered when MkDocs writes it (on_page_context)
+
+
+def on_page_context(context, page, config, nav):
+    """Our page's HTML and headings, made just before the theme wraps them and
+    let go once written (on_post_page): MkDocs reads every page before it
+    writes any, and ten thousand pages held at once cost the build most of its memory."""
+    ours = _state.pages.get(page.file.src_uri)
+    if ours is not None:
+        made = ours.rendered()
+        page.content = str(made.html)
+        page.toc = get_toc(made.toc)
+    return context
+
+
+def on_post_page(output: str, page, config) -> str:
+    if page.file.src_uri in _state.pages:
+        page.content = None
+    return output
 
 
 def on_post_template(output: str, template_name: str, config) -> str:
