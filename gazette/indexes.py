@@ -8,7 +8,6 @@ the Publication, so only listed notices and public revisions appear.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from dataclasses import dataclass
 from . import paths, statistics
 from .addresses import unique_slugs
 from .fields import CATEGORIES
-from .pages import notice_page
+from .pages import later_notice_page
 from .public import LISTED, PublicNotice, Publication
 from .render import Page, link, render
 
@@ -94,10 +93,10 @@ class Site:
 
     def pages(self, made: dict[str, list] | None = None) -> list[Page]:
         """Every generated page: notices, indexes, home and recent changes.
+        A notice's page is made when it is wanted (Page.rendered()); the others now.
         made: pages.markup() of the notices by source, where a build kept them."""
         made = made or {}
-        out = [Page(n.page, n.title, make=functools.partial(
-                   notice_page, n, self.publication, self.page_of, self.site_url, self.today, made.get(n.source)))
+        out = [later_notice_page(n, self.publication, self.page_of, self.site_url, self.today, made.get(n.source))
                for n in self.publication.notices]
         out += [self._home(), self._changes(), *self.statistics_pages()]
         for g in GROUPINGS:

@@ -12,6 +12,7 @@ shown; nothing here asks whether something may be published.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -80,6 +81,13 @@ def markups(notices, cache) -> dict[str, list]:
         out[n.source] = stored[k]
     cache.put_many("markup", fresh)
     return out
+
+
+def later_notice_page(n: PublicNotice, publication: Publication, index_page: Callable[[str, str], str | None],
+                      site_url: str | None = None, today: dt.date | None = None, made: list | None = None) -> Page:
+    """notice_page(), made only when the page is wanted (Page.rendered()): a
+    build holds every notice's page, and needs each only while it is written."""
+    return Page(n.page, n.title, make=functools.partial(notice_page, n, publication, index_page, site_url, today, made))
 
 
 def notice_page(n: PublicNotice, publication: Publication, index_page: Callable[[str, str], str | None],

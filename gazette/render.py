@@ -9,7 +9,8 @@ nh3 to an allow-list, so scripts, event handlers, javascript:/data: URLs,
 frames and styles never reach a page.
 
 A Page is engine-neutral: its source path, title, HTML and table of contents
-(python-markdown's toc token format); hooks/ hands it to MkDocs.
+(python-markdown's toc token format); hooks/ hands it to MkDocs.  A notice's
+Page is made only when it is wanted (Page.rendered()): its HTML is None until then.
 """
 
 from __future__ import annotations

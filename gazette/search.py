@@ -55,7 +55,7 @@ MAX_WEIGHT = 44
 # Weights of one occurrence, by field; summed and capped at MAX_WEIGHT.
 W_NUMBER, W_TITLE, W_ISSUER, W_BODY_CAP, W_DATE_IN_TEXT = MAX_WEIGHT, 16, 2, 8, 2
 # A weight of W_TITLE or more can only come from the title (or the notice's
-# own number or date): search.js gives such a term a bonus (meta.titleWeight).
+# own number or date): search.js gives such a term a bonus (titleWeight, in rules.js).
 assert W_BODY_CAP + 2 * W_ISSUER + W_DATE_IN_TEXT < W_TITLE     # body, issuers, the lines shown, dates
 
 
@@ -531,14 +531,16 @@ def _rules(shards: int) -> str:
     """rules.js: what search.js needs before any index file to name a query's
     terms and shards (every page loads it before search.js, so a query's
     shards load beside meta.js, not after it)."""
-    payload = json.dumps({"alphabet": _ALPHABET, "rules": tokens.rules(), "shards": shards, "titleWeight": W_TITLE},
-                         ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return f"window.__gzRules={payload};\n"
+    data = {"alphabet": _ALPHABET, "rules": tokens.rules(), "shards": shards, "titleWeight": W_TITLE}
+    return f"window.__gzRules={_json(data)};\n"
 
 
 def _call(kind: str, key: int, data) -> str:
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return f"__gz.{kind}({key},{payload});\n"
+    return f"__gz.{kind}({key},{_json(data)});\n"
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def write_index(publication: Publication, site_dir: Path, words: bool = True, cache=None) -> int:

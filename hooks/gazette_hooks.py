@@ -2,8 +2,9 @@
 
 All the logic (reading notices, the public view, pages, search, manifest)
 lives in gazette/, which knows nothing of MkDocs.  These hooks hand its
-finished pages to MkDocs as generated files (the HTML replaces the empty
-Markdown in on_page_content, so MkDocs only wraps it in the theme), copy
+finished pages to MkDocs as generated files (each page's HTML is made in
+on_page_context, just before MkDocs wraps it in the theme, and let go once
+written, so MkDocs only wraps it), copy
 attachment files, and write the search index and manifest after the build.
 Moving to another engine means rewriting this file and overrides/.
 """

@@ -355,7 +355,7 @@ def test_script_and_json_files_are_data_not_code(site):
         m = (re.fullmatch(r"__gz\.(meta|shard|text|more|t2s)\((\d+),(.*)\);\n?", text, re.S)
              or re.fullmatch(r"window\.(__gzRules)=()(.*);\n?", text, re.S))
         if not m:
-            problems.append(f"{path.relative_to(site)}: not one __gz call: {text[:120]!r}")
+            problems.append(f"{path.relative_to(site)}: not one __gz call or __gzRules assignment: {text[:120]!r}")
             continue
         try:
             json.loads(m[3])

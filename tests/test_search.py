@@ -514,9 +514,37 @@ def test_material_starts_after_the_first_results_on_the_search_page_only(bundled
     page.wait_for_timeout(200)
     page.mouse.wheel(0, -200)
     page.wait_for_function(top)
-    # The search page with no query starts it too; other pages load it as usual.
+    # The search page with no query starts it too, and says so once only, however much is typed after.
     page.goto((bundled_site / "search.html").as_uri())
     page.wait_for_function("() => typeof window.component$ === 'object'", timeout=2500)
+    page.locator("#gz-q").fill("非法集资")
+    page.wait_for_function("() => document.querySelector('#search-results a')")
+    assert page.evaluate("() => window.__order.length") == 1, page.evaluate("() => window.__order")
+    # Other pages load it as usual.
     page.goto((bundled_site / "index.html").as_uri())
     assert page.evaluate("() => document.querySelectorAll('script[type=\"text/x-gazette-later\"]').length") == 0
     page.wait_for_function("() => typeof window.component$ === 'object'")
+
+
+def test_the_rules_have_one_home_in_the_index(bundled_site):
+    """rules.js carries gazette/tokens.py's rules and the shard count; meta.js no longer does."""
+    import json
+    import re
+
+    from gazette import tokens
+
+    index = bundled_site / "search-index"
+    rules = json.loads(re.fullmatch(r"window\.__gzRules=(.*);\n", (index / "rules.js").read_text(encoding="utf-8"), re.S)[1])
+    assert rules["rules"] == json.loads(json.dumps(tokens.rules()))
+    assert rules["shards"] == len(list((index / "shards").glob("*.js")))
+    meta = json.loads(re.fullmatch(r"__gz\.meta\(0,(.*)\);\n", (index / "meta.js").read_text(encoding="utf-8"), re.S)[1])
+    assert not {"rules", "alphabet", "shards", "titleWeight"} & set(meta)
+    assert meta["count"] > 0
+
+
+def test_without_its_rules_the_search_page_says_so_and_the_theme_still_starts(bundled_site, page):
+    page.route("**/search-index/rules.js", lambda route: route.abort())
+    page.goto((bundled_site / "search.html").as_uri() + "?q=自来水")
+    expect(page.locator("#gz-status")).to_have_text(re.compile("^无法读取搜索索引 .*rules.js$"))
+    page.wait_for_function("() => typeof window.component$ === 'object'", timeout=2500)
+    assert not page.errors, page.errors

@@ -3,9 +3,10 @@
  *
  * Every index file is a script calling a function on window.__gz, loaded
  * with a <script> tag, so search works from file:// with no server.  A query
- * loads meta.js once, then only the shards of its own terms, and the docs and
- * texts of the results it shows.  tokenize() must split text exactly as
- * gazette/search.py does; tests/test_search.py checks that they agree.
+ * loads meta.js once and, beside it, only the shards of its own terms (named
+ * by rules.js, already on the page), then the texts of the results it shows.
+ * tokenize() must split text exactly as gazette/search.py does;
+ * tests/test_search_parity.py checks that they agree.
  */
 (function () {
   "use strict";
@@ -62,6 +63,22 @@
      loaded before both): a query's terms and shards are known at once. */
   var C = window.__gzCore;
   var R = window.__gzRules;
+  if (!R) {
+    /* A copy of the site without its index: say so where search would answer. */
+    var broken = function () {
+      var status = document.getElementById("gz-status");
+      if (status) {
+        status.textContent = "无法读取搜索索引 " + base + "rules.js";
+      }
+      document.dispatchEvent(new Event("gazette:results"));
+    };
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", broken, { once: true });
+    } else {
+      broken();
+    }
+    return;
+  }
   var useRules = C.useRules, needsT2S = C.needsT2S, fold = C.fold, runs = C.runs, unique = C.unique;
   var queryTerms = C.queryTerms, parseNumber = C.parseNumber, dateTerms = C.dateTerms, shardOf = C.shardOf;
   var decodeNumbers = C.decodeNumbers, weightsFor = C.weightsFor, intersect = C.intersect, covering = C.covering;
@@ -120,7 +137,8 @@
     return prepare(query).then(function () {
       /* A question typed as a sentence: also without its question words, looked up alongside. */
       var plain = dropFillers(query);
-      var second = plain !== fold(query).trim() && plain ? withSynonyms(plain, filters) : null;
+      var second = plain && plain !== fold(query).replace(/\s+/g, " ").trim() ?
+        withSynonyms(plain, filters).catch(function () { return null; }) : null;   /* only a second chance */
       return Promise.all([withSynonyms(query, filters), second]);
     }).then(function (both) {
       var found = both[0];
@@ -505,8 +523,11 @@
       return found;
     }
     /* A partial match holds neither the phrase nor every word (it would then
-       have every term), so only a number or a date can move it: load nothing. */
-    if (found.partial && !found.exact.length && !C.dates(query).found.some(Boolean)) {
+       have every term), so only a number, a date or quotation marks (“十四五”规划:
+       the words 十四五 and 规划, the terms of 十四五规划) can move it: load nothing. */
+    var bare = C.withoutDates(query);
+    var unquoted = runs(bare, true).length === runs(bare).length;
+    if (found.partial && !found.exact.length && !C.dates(query).found.some(Boolean) && unquoted) {
       return found;
     }
     var head = found.ids.slice(0, RERANK);
@@ -645,6 +666,7 @@
     var current = null;
     var shown = 0;
     var generation = 0;
+    var announced = false;
 
     input.value = params.get("q") || "";
     document.querySelectorAll(".gz-header-search input[name=q]").forEach(function (box) {
@@ -787,8 +809,7 @@
     }
 
     /* The first answer is on screen: what waited for it may start (Material's
-       bundle on this page, overrides/main.html). */
-    var announced = false;
+       bundle on this page: theme-later.js). */
     function announce() {
       if (!announced) {
         announced = true;
