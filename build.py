@@ -338,10 +338,14 @@ def cmd_serve(args) -> int:
     from mkdocs.exceptions import MkDocsException
 
     _serve_address(args.addr)
-    load_corpus(_notices_dir(args), root=Path.cwd())
+    notices_dir = _notices_dir(args)
+    load_corpus(notices_dir, root=notices_dir.parent)
+    # The folder given with --notices is the one served and watched, as `build` builds it.
+    extra = dict(_mkdocs_config(args, ROOT / "site").extra)
     print(f"Preview at http://{args.addr}/ (rebuilt whenever a notice is saved); press Ctrl+C to stop.")
     try:
-        serve(config_file=str(ROOT / "mkdocs.yml"), dev_addr=args.addr, livereload=True)
+        serve(config_file=str(ROOT / "mkdocs.yml"), dev_addr=args.addr, livereload=True,
+              extra=extra, watch=[str(notices_dir)] if args.notices else [])
     except OSError as e:      # taken in the moment between the check and MkDocs
         raise Failure(f"cannot serve on {args.addr}: {_bind_problem(e)}") from None
     except MkDocsException as e:

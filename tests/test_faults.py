@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, ROOTS, run_build
 
-from gazette import diff, sitedir
+from gazette import diff, paths, sitedir
 
 NOTICES = ROOTS / "basic" / "notices"
 
@@ -230,6 +230,51 @@ def test_serve_on_an_invalid_address_is_one_plain_line(addr):
     result = run_build("serve", "--addr", addr)
     assert result.returncode == 1
     assert result.stderr == f"Error: cannot serve on {addr}: not a valid address, expected HOST:PORT\n"
+
+
+def _get(url: str) -> str | None:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def test_serve_previews_the_folder_given_and_shows_a_saved_change(tmp_path):
+    """`build.py --notices DIR serve`: DIR is served (not notices/), and saving one of its notices shows."""
+    import shutil
+
+    from gazette.corpus import load_corpus
+    from gazette.public import publish
+
+    notices = tmp_path / "notices"
+    shutil.copytree(ROOT / "notices", notices)
+    n = publish(load_corpus(notices, root=tmp_path), None).notices[0]
+    source = tmp_path / n.source
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--notices", str(notices), "serve",
+                               "--addr", f"127.0.0.1:{port}"], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    page = f"http://127.0.0.1:{port}/{paths.html_path(n.page)}"
+    try:
+        deadline = time.monotonic() + 180
+        while (first := _get(page)) is None and time.monotonic() < deadline and server.poll() is None:
+            time.sleep(0.5)
+        assert first is not None and n.title in first, server.poll()
+        assert "预览测试：保存后应当出现" not in first
+        source.write_text(source.read_text(encoding="utf-8") + "\n预览测试：保存后应当出现。\n", encoding="utf-8")
+        deadline = time.monotonic() + 180
+        while "预览测试：保存后应当出现" not in (_get(page) or "") and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert "预览测试：保存后应当出现" in (_get(page) or "")
+    finally:
+        server.terminate()
+        out = server.communicate(timeout=30)[0]
+    assert "Traceback" not in out, out
 
 
 # --- 4. control characters in `build.py diff` ---------------------------------------
