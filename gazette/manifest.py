@@ -52,14 +52,23 @@ def outputs_of(publication: Publication) -> dict[str, list[str]]:
     }
 
 
-def build_manifest(site_dir: Path, publication: Publication, clean: bool | None, notices_dir: str | None) -> dict:
-    """notices_dir: the notices folder relative to the repository, so verify can rebuild."""
+def file_hashes(site_dir: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """The SHA-256 of every file of the site but the manifest (and skip)."""
+    site_dir = Path(site_dir)
+    return {
+        rel: sha256(p.read_bytes())
+        for p in sorted(site_dir.rglob("*"))
+        if p.is_file() and (rel := p.relative_to(site_dir).as_posix()) != NAME and rel not in skip
+    }
+
+
+def build_manifest(site_dir: Path, publication: Publication, clean: bool | None, notices_dir: str | None,
+                   files: dict[str, str] | None = None) -> dict:
+    """notices_dir: the notices folder relative to the repository, so verify can rebuild.
+    files: file_hashes(site_dir), if the build has them already."""
     site_dir = Path(site_dir)
     outputs = outputs_of(publication)
-    files = {
-        p.relative_to(site_dir).as_posix(): sha256(p.read_bytes())
-        for p in sorted(site_dir.rglob("*")) if p.is_file() and p.relative_to(site_dir).as_posix() != NAME
-    }
+    files = file_hashes(site_dir) if files is None else files
     notices = []
     for n in publication.notices:
         entry = {

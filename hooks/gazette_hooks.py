@@ -16,6 +16,7 @@ import os
 import shutil
 import signal
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -30,12 +31,12 @@ if str(ROOT) not in sys.path:  # `mkdocs serve` does not put the project on the 
 from gazette import background, opendata, paths  # noqa: E402
 from gazette.cache import Cache  # noqa: E402
 from gazette.pages import markups  # noqa: E402
-from gazette.bundle import write_bundle  # noqa: E402
+from gazette.bundle import PART as bundle_part, write_bundle  # noqa: E402
 from gazette.corpus import load_corpus  # noqa: E402
 from gazette.feeds import feeds  # noqa: E402
 from gazette.history import head_commit, is_clean, read_history, repo_root  # noqa: E402
 from gazette.indexes import Site  # noqa: E402
-from gazette.manifest import build_manifest, write_manifest  # noqa: E402
+from gazette.manifest import build_manifest, file_hashes, sha256, write_manifest  # noqa: E402
 from gazette.problems import CorpusError  # noqa: E402
 from gazette.public import publish  # noqa: E402
 from gazette.search import write_index  # noqa: E402
@@ -235,12 +236,17 @@ def on_post_build(config) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     _took("feeds, open data, sitemap")
-    write_bundle(site_dir)
-    _took("site.zip")
+    # The manifest's hashes are taken while site.zip is written: both read
+    # every file, and zlib and SHA-256 let go of the GIL, so they share the cores.
+    with ThreadPoolExecutor(1) as pool:
+        hashing = pool.submit(file_hashes, site_dir, (paths.BUNDLE, bundle_part))
+        bundle = write_bundle(site_dir)
+        files = {**hashing.result(), paths.BUNDLE: sha256(bundle.read_bytes())}
+    _took("site.zip and the files' hashes")
     repo = repo_root(notices_dir)
     where = notices_dir.resolve().relative_to(repo.resolve()).as_posix() if repo else None
     # Clean means the whole repository: code and templates make the site too,
     # and verify rebuilds the commit to prove it.
     clean = is_clean(repo) if publication.commit and repo else None
-    write_manifest(site_dir, build_manifest(site_dir, publication, clean, where))
+    write_manifest(site_dir, build_manifest(site_dir, publication, clean, where, files))
     _took("manifest")
