@@ -18,29 +18,48 @@ from .docnumber import DocNumber
 # The brackets, Han ranges and spaces are tokens.py's (the parser's own); in
 # running text the number must end in 号, so 2020年1月 is never read as one.
 _S = f"[{tokens.SPACE}]*"
-# A bracketed number inside parentheses may lack its 号: （三府办〔2017〕136）.
-_NUMBER = re.compile(
-    f"([{tokens.HAN}]{{1,12}}){_S}(?:[{re.escape(tokens.OPEN)}]{_S}([0-9０-９]{{4}}){_S}[{re.escape(tokens.CLOSE)}]"
+# A number is a run of 1 to 12 Han characters, then this tail.  A bracketed
+# number inside parentheses may lack its 号: （三府办〔2017〕136）.
+_TAIL = re.compile(
+    f"{_S}(?:[{re.escape(tokens.OPEN)}]{_S}([0-9０-９]{{4}}){_S}[{re.escape(tokens.CLOSE)}]"
     f"{_S}第?{_S}([0-9０-９]{{1,6}}){_S}(?:号|(?=[)）]))"
     f"|([0-9０-９]{{4}}){_S}年{_S}第?{_S}([0-9０-９]{{1,6}}){_S}号)"
 )
+_RUN = re.compile(f"[{tokens.HAN}]{{1,12}}$")
+_RUN_MAX = 12
 
 
-def _parts(m: re.Match) -> tuple[str, int, int]:
-    """(the Han run before the number, year, serial) of a match."""
-    year, serial = (m[2], m[3]) if m[2] else (m[4], m[5])
-    return m[1], int(unicodedata.normalize("NFKC", year)), int(unicodedata.normalize("NFKC", serial))
+def _numbers(text: str):
+    """(start of the Han run, end, run, year, serial) of every number in text, left to right.
+
+    The tail is looked for first and the run read backwards from it: a
+    pattern that begins with the run is tried at every character of a Chinese
+    text, which cost five seconds per 10,000 notices.  The matches are those
+    of that pattern (leftmost, not overlapping): a run never reaches back into
+    the number before, and a tail with no run before it is passed by one
+    character only.
+    """
+    pos = done = 0
+    while (m := _TAIL.search(text, pos)) is not None:
+        start = m.start()
+        run = _RUN.search(text, max(done, start - _RUN_MAX), start)
+        if run is None:
+            pos = start + 1
+            continue
+        year, serial = (m[1], m[2]) if m[1] else (m[3], m[4])
+        yield (run.start(), m.end(), run[0],
+               int(unicodedata.normalize("NFKC", year)), int(unicodedata.normalize("NFKC", serial)))
+        pos = done = m.end()
 
 
 def find(text: str, known: Container[DocNumber]) -> list[tuple[int, int, DocNumber]]:
     """(start, end, number) of every cited number in text that is in known."""
     out = []
-    for m in _NUMBER.finditer(text):
-        run, year, serial = _parts(m)
+    for start, end, run, year, serial in _numbers(text):
         for k in range(len(run), 0, -1):
             number = DocNumber(run[-k:], year, serial)
             if number in known:
-                out.append((m.start(1) + len(run) - k, m.end(), number))
+                out.append((start + len(run) - k, end, number))
                 break
     return out
 
@@ -50,8 +69,7 @@ def every(text: str) -> list[DocNumber]:
     of two or more characters (根据民发〔2020〕14号 → 根据民发…, 据民发…, 民发…):
     for search, which cannot know where the prefix begins."""
     out = []
-    for m in _NUMBER.finditer(text):
-        run, year, serial = _parts(m)
+    for _, _, run, year, serial in _numbers(text):
         out += [DocNumber(run[-k:], year, serial) for k in range(len(run), 1, -1)]
     return list(dict.fromkeys(out))
 

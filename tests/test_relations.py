@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import build_into, read_page, run_build
 
@@ -185,3 +187,49 @@ def test_citations_read_every_spelling_the_parser_reads():
         ("三府〖2020〗1号", DocNumber("三府", 2020, 1)), ("三府2020年第1号", DocNumber("三府", 2020, 1)),
         ("三府｛2020｝1号", DocNumber("三府", 2020, 1)), ("琼〇府（２０２０）２号", DocNumber("琼〇府", 2020, 2)),
     ]
+
+
+# --- cited numbers: the scan that reads the run backwards from the tail -------------
+
+def _numbers_by_the_plain_pattern(text: str):
+    """The rule as one regular expression beginning with the run (the pattern the
+    scan in citations.py replaced, for speed): its matches are the reference."""
+    import unicodedata
+
+    from gazette import tokens
+
+    s = f"[{tokens.SPACE}]*"
+    pattern = re.compile(
+        f"([{tokens.HAN}]{{1,12}}){s}(?:[{re.escape(tokens.OPEN)}]{s}([0-9０-９]{{4}}){s}[{re.escape(tokens.CLOSE)}]"
+        f"{s}第?{s}([0-9０-９]{{1,6}}){s}(?:号|(?=[)）]))"
+        f"|([0-9０-９]{{4}}){s}年{s}第?{s}([0-9０-９]{{1,6}}){s}号)")
+    for m in pattern.finditer(text):
+        year, serial = (m[2], m[3]) if m[2] else (m[4], m[5])
+        yield (m.start(1), m.end(), m[1], int(unicodedata.normalize("NFKC", year)),
+               int(unicodedata.normalize("NFKC", serial)))
+
+
+_PIECES = ["三", "府", "办", "号", "年", "第", "经", "〔", "〕", "[", "]", "（", "）", "(", ")", " ", "　", "\ufeff",
+           "2020", "２０１９", "1", "12", "136", "7", "x", "。", "三府办", "民发", "十二个汉字组成的一段很长的前缀",
+           "三府〔2020〕1号", "〔2019〕12号", "2020年第3号", "〔2021〕7）"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_cited_numbers_are_found_as_the_plain_pattern_finds_them(text):
+    from gazette import citations
+
+    assert list(citations._numbers(text)) == list(_numbers_by_the_plain_pattern(text))
+
+
+def test_cited_numbers_in_running_text():
+    from gazette import citations
+    from gazette.docnumber import DocNumber
+
+    text = "经三府〔2020〕1号批准，依据（三府办〔2017〕136）和民发2020年第14号，以及2020年1月的通知。"
+    assert [str(n) for n in citations.every(text)][:2] == ["经三府〔2020〕1号", "三府〔2020〕1号"]
+    known = {DocNumber("三府", 2020, 1), DocNumber("三府办", 2017, 136), DocNumber("民发", 2020, 14)}
+    found = citations.find(text, known)
+    assert [(text[a:b], str(n)) for a, b, n in found] == [
+        ("三府〔2020〕1号", "三府〔2020〕1号"), ("三府办〔2017〕136", "三府办〔2017〕136号"),
+        ("民发2020年第14号", "民发〔2020〕14号")]
