@@ -9,9 +9,20 @@ text of its failure.  Linux (fork) only; elsewhere the work runs in place.
 
 from __future__ import annotations
 
+import gc
 import os
 import traceback
 from collections.abc import Callable
+
+
+_children = 0      # children started and not yet waited for, here and in the processes this one came from
+
+
+def _thaw() -> None:
+    global _children
+    _children -= 1
+    if _children == 0:
+        gc.unfreeze()
 
 
 class JobFailed(Exception):
@@ -29,6 +40,7 @@ class Job:
                 said = f.read().decode("utf-8", "replace")
             _, status = os.waitpid(self.pid, 0)
             self.pid = None
+            _thaw()
             if os.waitstatus_to_exitcode(status) != 0:
                 self.error = said or f"the background build stopped (status {status})"
         if self.error:
@@ -44,6 +56,13 @@ def start(work: Callable[[], None]) -> Job:
         except Exception:
             return Job(None, None, traceback.format_exc())
     reader, writer = os.pipe()
+    # What exists now is shared with the child until either side writes to
+    # it; the collector writes to every object it scans, which would copy
+    # all of them into both processes.  Frozen, it leaves them alone; they
+    # thaw when the last child started here is done (Job.wait).
+    global _children
+    gc.freeze()
+    _children += 1
     pid = os.fork()
     if pid == 0:                           # the child: work, say how it went, leave at once
         os.close(reader)
