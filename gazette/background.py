@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import traceback
 from collections.abc import Callable
 
@@ -45,6 +46,18 @@ class Job:
                 self.error = said or f"the background build stopped (status {status})"
         if self.error:
             raise JobFailed(self.error)
+
+    def stop(self) -> None:
+        """End the child if it still runs, and wait for it; what it said is dropped."""
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+            except OSError:
+                pass
+            try:
+                self.wait()
+            except JobFailed:
+                pass
 
 
 def start(work: Callable[[], None]) -> Job:

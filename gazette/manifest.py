@@ -62,6 +62,20 @@ def file_hashes(site_dir: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
     }
 
 
+def bundle_and_hashes(site_dir: Path) -> dict[str, str]:
+    """Write site.zip and return file_hashes() of the site with it.  The hashes
+    are taken while the zip is written: both read every file, and zlib and
+    SHA-256 let go of the GIL, so they share the cores."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .bundle import PART, write_bundle
+
+    with ThreadPoolExecutor(1) as pool:
+        hashing = pool.submit(file_hashes, site_dir, (paths.BUNDLE, PART))
+        bundle = write_bundle(site_dir)
+        return {**hashing.result(), paths.BUNDLE: sha256(bundle.read_bytes())}
+
+
 def build_manifest(site_dir: Path, publication: Publication, clean: bool | None, notices_dir: str | None,
                    files: dict[str, str] | None = None) -> dict:
     """notices_dir: the notices folder relative to the repository, so verify can rebuild.

@@ -543,6 +543,27 @@ def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
+def start_index(publication: Publication, site_dir: Path) -> background.Job:
+    """write_index() under site_dir in a second process (background.py), with
+    the build's cache, while the first renders the pages."""
+    def work() -> None:
+        import os
+        import sys
+        import time
+
+        from .cache import Cache
+
+        start = time.perf_counter()
+        cache = Cache()
+        write_index(publication, site_dir, cache=cache)
+        if os.environ.get("GAZETTE_TIMING"):
+            print(f"[timing] search index (second process): {time.perf_counter() - start:.1f} s", file=sys.stderr)
+        cache.sweep(("postings",))
+        cache.close()
+
+    return background.start(work)
+
+
 def write_index(publication: Publication, site_dir: Path, words: bool = True, cache=None) -> int:
     """Write the index under site_dir; return the number of bytes written."""
     return stream_index(publication, site_dir, words, cache)

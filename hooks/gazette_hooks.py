@@ -14,9 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import signal
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -31,15 +29,14 @@ if str(ROOT) not in sys.path:  # `mkdocs serve` does not put the project on the 
 from gazette import background, opendata, paths  # noqa: E402
 from gazette.cache import Cache  # noqa: E402
 from gazette.pages import markups  # noqa: E402
-from gazette.bundle import PART as bundle_part, write_bundle  # noqa: E402
 from gazette.corpus import load_corpus  # noqa: E402
 from gazette.feeds import feeds  # noqa: E402
 from gazette.history import head_commit, is_clean, read_history, repo_root  # noqa: E402
 from gazette.indexes import Site  # noqa: E402
-from gazette.manifest import build_manifest, file_hashes, sha256, write_manifest  # noqa: E402
+from gazette.manifest import build_manifest, bundle_and_hashes, write_manifest  # noqa: E402
 from gazette.problems import CorpusError  # noqa: E402
 from gazette.public import publish  # noqa: E402
-from gazette.search import write_index  # noqa: E402
+from gazette.search import start_index  # noqa: E402
 from gazette.sitemap import sitemap  # noqa: E402
 
 # Theme files no page loads: Material's search (we have our own) and the
@@ -105,39 +102,19 @@ def on_config(config):
 
 
 def _start_search_index(publication, site_dir: Path) -> None:
-    """The search index, in a second process while MkDocs renders the pages
-    (gazette/background.py); written beside the site, moved in at the end."""
+    """The search index, in a second process while MkDocs renders the pages;
+    written beside the site, moved in at the end."""
     _stop_search_index()
     target = site_dir.parent / f"{site_dir.name}-search"
     shutil.rmtree(target, ignore_errors=True)
-
-    def work():
-        import time
-
-        start = time.perf_counter()
-        cache = Cache()
-        write_index(publication, target, cache=cache)
-        if os.environ.get("GAZETTE_TIMING"):
-            print(f"[timing] search index (second process): {time.perf_counter() - start:.1f} s", file=sys.stderr)
-        cache.sweep(("postings",))
-        cache.close()
-
-    _state.search = (background.start(work), target)
+    _state.search = (start_index(publication, target), target)
 
 
 def _stop_search_index() -> None:
     if _state.search is not None:
         job, target = _state.search
         _state.search = None
-        if job.pid is not None:
-            try:
-                os.kill(job.pid, signal.SIGTERM)
-            except OSError:
-                pass
-            try:
-                job.wait()
-            except background.JobFailed:
-                pass
+        job.stop()
         shutil.rmtree(target, ignore_errors=True)
 
 
@@ -236,12 +213,7 @@ def on_post_build(config) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     _took("feeds, open data, sitemap")
-    # The manifest's hashes are taken while site.zip is written: both read
-    # every file, and zlib and SHA-256 let go of the GIL, so they share the cores.
-    with ThreadPoolExecutor(1) as pool:
-        hashing = pool.submit(file_hashes, site_dir, (paths.BUNDLE, bundle_part))
-        bundle = write_bundle(site_dir)
-        files = {**hashing.result(), paths.BUNDLE: sha256(bundle.read_bytes())}
+    files = bundle_and_hashes(site_dir)
     _took("site.zip and the files' hashes")
     repo = repo_root(notices_dir)
     where = notices_dir.resolve().relative_to(repo.resolve()).as_posix() if repo else None
