@@ -99,6 +99,28 @@ class Cache:
         self.misses += len(keys) - len(out)
         return out
 
+    @property
+    def available(self) -> bool:
+        """False when there is no cache file to use (values put are then lost)."""
+        return self._db is not None
+
+    def present(self, ns: str, keys: list[str]) -> set[str]:
+        """Which of these keys are stored (their values are not read)."""
+        out: set[str] = set()
+        if self._db is not None:
+            for i in range(0, len(keys), 500):
+                chunk = keys[i:i + 500]
+                marks = ",".join("?" * len(chunk))
+                try:
+                    out.update(k for (k,) in self._db.execute(
+                        f"SELECT key FROM entries WHERE ns=? AND key IN ({marks})", [ns, *chunk]))
+                except sqlite3.Error:
+                    pass
+        self.used.update((ns, k) for k in keys)
+        self.hits += len(out)
+        self.misses += len(keys) - len(out)
+        return out
+
     def put_many(self, ns: str, items: dict[str, object], raw: bool = False) -> None:
         """Store values (JSON-able; raw: text, stored as it is)."""
         self.used.update((ns, k) for k in items)

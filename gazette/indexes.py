@@ -91,12 +91,11 @@ class Site:
         slug = self.slugs.get(kind, {}).get(key)
         return paths.index_page(kind, slug) if slug else None
 
-    def pages(self, made: dict[str, list] | None = None) -> list[Page]:
+    def pages(self, made: Callable[[str], list | None] | None = None) -> list[Page]:
         """Every generated page: notices, indexes, home and recent changes.
         A notice's page is made when it is wanted (Page.rendered()); the others now.
-        made: pages.markup() of the notices by source, where a build kept them."""
-        made = made or {}
-        out = [later_notice_page(n, self.publication, self.page_of, self.site_url, self.today, made.get(n.source))
+        made(source): pages.markup() of a notice, where a build keeps them (pages.Markups)."""
+        out = [later_notice_page(n, self.publication, self.page_of, self.site_url, self.today, made)
                for n in self.publication.notices]
         out += [self._home(), self._changes(), *self.statistics_pages()]
         for g in GROUPINGS:

@@ -29,6 +29,12 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_sha256(path: Path) -> str:
+    """sha256() of a file, read a piece at a time (site.zip is most of the site's size)."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
 def git_blob_id(data: bytes) -> str:
     """The id git gives a file with this content (`git hash-object`)."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
@@ -42,9 +48,9 @@ def _sources(sources) -> list[dict]:
     return out
 
 
-def outputs_of(publication: Publication) -> dict[str, list[str]]:
-    """Notice source -> the site files made from that notice alone."""
-    texts = notice_files(publication)
+def outputs_of(publication: Publication, files) -> dict[str, list[str]]:
+    """Notice source -> the site files made from that notice alone (files: the site's files)."""
+    texts = notice_files(publication, files)
     return {
         n.source: [paths.html_path(n.page), *texts[n.source], paths.notice_data(n.year, n.slug)]
         + [uri for uri, _ in n.downloads]
@@ -73,7 +79,7 @@ def bundle_and_hashes(site_dir: Path) -> dict[str, str]:
     with ThreadPoolExecutor(1) as pool:
         hashing = pool.submit(file_hashes, site_dir, (paths.BUNDLE, PART))
         bundle = write_bundle(site_dir)
-        return {**hashing.result(), paths.BUNDLE: sha256(bundle.read_bytes())}
+        return {**hashing.result(), paths.BUNDLE: file_sha256(bundle)}
 
 
 def build_manifest(site_dir: Path, publication: Publication, clean: bool | None, notices_dir: str | None,
@@ -81,8 +87,8 @@ def build_manifest(site_dir: Path, publication: Publication, clean: bool | None,
     """notices_dir: the notices folder relative to the repository, so verify can rebuild.
     files: file_hashes(site_dir), if the build has them already."""
     site_dir = Path(site_dir)
-    outputs = outputs_of(publication)
     files = file_hashes(site_dir) if files is None else files
+    outputs = outputs_of(publication, files)
     notices = []
     for n in publication.notices:
         entry = {

@@ -12,7 +12,6 @@ shown; nothing here asks whether something may be published.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -69,25 +68,47 @@ def markup_key(n: PublicNotice) -> str:
     return cache.key("markup", n.body, [a.text for a in n.attachments])
 
 
-def markups(notices, cache) -> dict[str, list]:
-    """markup() of each notice by source, from the cache where it has it."""
-    keys = {n.source: markup_key(n) for n in notices}
-    stored = cache.get_many("markup", list(keys.values()))
-    out, fresh = {}, {}
-    for n in notices:
-        k = keys[n.source]
-        if k not in stored:
-            stored[k] = fresh[k] = markup(n)
-        out[n.source] = stored[k]
-    cache.put_many("markup", fresh)
-    return out
+class Markups:
+    """markup() of each notice, made once and kept in the build's cache, and
+    read back only when the notice's page is written: ten thousand notices'
+    HTML held from start to end cost a build 90 MB.  Without a working cache
+    (a read-only disk) they are held."""
+
+    def __init__(self, notices, cache):
+        self._cache = cache
+        self._keys = {n.source: markup_key(n) for n in notices}
+        stored = cache.present("markup", list(self._keys.values()))
+        fresh: dict[str, list] = {}
+        for n in notices:
+            k = self._keys[n.source]
+            if k not in stored and k not in fresh:
+                fresh[k] = markup(n)
+                if len(fresh) >= 500 and cache.available:
+                    cache.put_many("markup", fresh)
+                    fresh = {}
+        cache.put_many("markup", fresh)
+        self._held = fresh if not cache.available else {}
+
+    def __call__(self, source: str) -> list | None:
+        """markup() of the notice from this source (None: not known, make it)."""
+        k = self._keys.get(source)
+        if k is None:
+            return None
+        if k in self._held:
+            return self._held[k]
+        return self._cache.get_many("markup", [k]).get(k)
 
 
 def later_notice_page(n: PublicNotice, publication: Publication, index_page: Callable[[str, str], str | None],
-                      site_url: str | None = None, today: dt.date | None = None, made: list | None = None) -> Page:
+                      site_url: str | None = None, today: dt.date | None = None,
+                      made: Callable[[str], list | None] | None = None) -> Page:
     """notice_page(), made only when the page is wanted (Page.rendered()): a
-    build holds every notice's page, and needs each only while it is written."""
-    return Page(n.page, n.title, make=functools.partial(notice_page, n, publication, index_page, site_url, today, made))
+    build holds every notice's page, and needs each only while it is written.
+    made(source): markup() of a notice, where the build keeps them (Markups)."""
+    def make() -> Page:
+        return notice_page(n, publication, index_page, site_url, today, made(n.source) if made else None)
+
+    return Page(n.page, n.title, make=make)
 
 
 def notice_page(n: PublicNotice, publication: Publication, index_page: Callable[[str, str], str | None],

@@ -351,7 +351,7 @@ _buckets: dict[str, int] = {}
 def _bucket(term: str) -> int:
     b = _buckets.get(term)
     if b is None:
-        if len(_buckets) > 1_000_000:
+        if len(_buckets) > 200_000:      # most lookups are of common terms; a bigger memo costs a process 100 MB
             _buckets.clear()
         b = _buckets[term] = shard_of(term, BUCKETS)
     return b
@@ -489,9 +489,15 @@ def build_index(publication: Publication, words: bool = True) -> dict[str, str]:
     return files
 
 
-def notice_files(publication: Publication) -> dict[str, list[str]]:
-    """The index files made from each notice alone: notice source -> site paths."""
-    return {n.source: list(_doc_files(i, n)) for i, n in enumerate(publication.notices)}
+def notice_files(publication: Publication, written) -> dict[str, list[str]]:
+    """The index files made from each notice alone: notice source -> site paths.
+    written: the paths the build wrote (a long text's tail has a file of its
+    own, see _doc_files(); asking the site is cheaper than reading every text again)."""
+    out = {}
+    for i, n in enumerate(publication.notices):
+        more = paths.search_more(i)
+        out[n.source] = [paths.search_text(i), *([more] if more in written else [])]
+    return out
 
 
 def _doc(n: PublicNotice) -> dict:

@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:  # `mkdocs serve` does not put the project on the 
 
 from gazette import background, opendata, paths  # noqa: E402
 from gazette.cache import Cache  # noqa: E402
-from gazette.pages import markups  # noqa: E402
+from gazette.pages import Markups  # noqa: E402
 from gazette.corpus import load_corpus  # noqa: E402
 from gazette.feeds import feeds  # noqa: E402
 from gazette.history import head_commit, is_clean, read_history, repo_root  # noqa: E402
@@ -51,6 +51,7 @@ class _State:
     pages: dict = {}     # source path -> gazette.render.Page
     hand_written: list = []   # MkDocs pages from docs/
     search = None        # (background job, folder) of the search index being built
+    cache = None         # gazette.cache.Cache: the notices' HTML, read as their pages are written
     notices_dir: Path | None = None
 
 
@@ -118,8 +119,15 @@ def _stop_search_index() -> None:
         shutil.rmtree(target, ignore_errors=True)
 
 
+def _close_cache() -> None:
+    if _state.cache is not None:
+        _state.cache.close()
+        _state.cache = None
+
+
 def on_build_error(error) -> None:
     _stop_search_index()
+    _close_cache()
 
 
 def on_files(files: Files, config) -> Files:
@@ -128,10 +136,10 @@ def on_files(files: Files, config) -> Files:
         if f.src_uri.startswith(UNUSED_THEME_FILES) or f.src_uri.endswith(".map"):
             files.remove(f)
     generated: list[File] = []
-    cache = Cache()
-    made = markups(site.publication.notices, cache)
+    _close_cache()
+    cache = _state.cache = Cache()
+    made = Markups(site.publication.notices, cache)
     cache.sweep(("markup",))
-    cache.close()
     _took("notice bodies (Markdown)")
     for page in site.pages(made):
         _state.pages[page.src] = page
@@ -192,6 +200,7 @@ def on_post_build(config) -> None:
     site_dir, notices_dir, site = Path(config.site_dir), _state.notices_dir, _state.site
     publication = site.publication
     _took("MkDocs renders the pages")
+    _close_cache()
     job, target = _state.search
     try:
         job.wait()
