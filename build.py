@@ -26,6 +26,7 @@ import argparse
 import logging
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -333,6 +334,10 @@ def _bind_problem(e: OSError) -> str:
     }.get(e.errno, e.strerror or str(e))
 
 
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
 def cmd_serve(args) -> int:
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
@@ -342,9 +347,14 @@ def cmd_serve(args) -> int:
     load_corpus(notices_dir, root=notices_dir.parent)
     # The folder given with --notices is the one served and watched, as `build` builds it.
     extra = dict(_mkdocs_config(args, ROOT / "site").extra)
+    # A save writes again only the pages it reaches (gazette/preview.py; a
+    # "dirty" build in MkDocs' words).
+    extra["preview"] = True
+    # Stopped by a service manager or `kill`, as by Ctrl+C: MkDocs then removes its temporary folders.
+    signal.signal(signal.SIGTERM, _interrupted)
     print(f"Preview at http://{args.addr}/ (rebuilt whenever a notice is saved); press Ctrl+C to stop.")
     try:
-        serve(config_file=str(ROOT / "mkdocs.yml"), dev_addr=args.addr, livereload=True,
+        serve(config_file=str(ROOT / "mkdocs.yml"), dev_addr=args.addr, livereload=True, build_type="dirty",
               extra=extra, watch=[str(notices_dir)] if args.notices else [])
     except OSError as e:      # taken in the moment between the check and MkDocs
         raise Failure(f"cannot serve on {args.addr}: {_bind_problem(e)}") from None

@@ -47,21 +47,33 @@ class Job:
         if self.error:
             raise JobFailed(self.error)
 
-    def stop(self) -> None:
-        """End the child if it still runs, and wait for it; what it said is dropped."""
+    def kill(self) -> None:
+        """Ask the child, and any process it started, to end now (see stop())."""
         if self.pid is not None:
             try:
-                os.kill(self.pid, signal.SIGTERM)
+                os.killpg(self.pid, signal.SIGTERM)      # a yielding child leads a group of its own
             except OSError:
-                pass
+                try:
+                    os.kill(self.pid, signal.SIGTERM)
+                except OSError:
+                    pass
+
+    def stop(self) -> None:
+        """End the child if it still runs, and wait for it; what it said is dropped.
+        Its own children end too: they hold the pipe wait() reads to its end."""
+        if self.pid is not None:
+            self.kill()
             try:
                 self.wait()
             except JobFailed:
                 pass
 
 
-def start(work: Callable[[], None]) -> Job:
-    """Run work() in a forked child (or here, where fork is unavailable)."""
+def start(work: Callable[[], None], yielding: bool = False) -> Job:
+    """Run work() in a forked child (or here, where fork is unavailable).
+    yielding: the child asks for less of the processor (os.nice) and leads a
+    process group of its own, which kill() ends whole: a preview's work that
+    lets the page it shows go first, and is ended when the next save comes."""
     if not hasattr(os, "fork"):
         try:
             work()
@@ -81,6 +93,9 @@ def start(work: Callable[[], None]) -> Job:
         os.close(reader)
         code = 0
         try:
+            if yielding:
+                os.setpgid(0, 0)
+                os.nice(10)
             work()
         except BaseException:
             code = 1

@@ -215,7 +215,7 @@ def publish(corpus: Corpus, history: History | None, commit: str | None = None,
                 replaced.setdefault(old, []).append(n.doc_number)
     notices = []
     for n in listed:
-        revisions = None if history is None else tuple(_revisions(n, history, hidden))
+        revisions = None if history is None else _past(n, history, hidden)
         later = tuple(replaced.get(n.doc_number, ())) if n.doc_number else ()
         notices.append(_view(n, corpus.root, revisions, later, hidden))
     numbers = index_numbers(corpus.notices, index_code)
@@ -357,6 +357,22 @@ class _Version:
     @property
     def listed(self) -> bool:
         return self.disclosure in LISTED
+
+
+_remembered: dict[tuple, tuple] = {}    # _past()'s answers, while the process lives (`serve`)
+
+
+def _past(notice: Notice, history: History, hidden: frozenset) -> tuple[PublicRevision, ...]:
+    """_revisions(), remembered for the same commit: they are read from git
+    alone, so a preview that rebuilds after a save (no commit) reads them once."""
+    key = (str(history.repo), history.head, len(history.commits), str(notice.path), notice.disclosure, hidden,
+           tuple((a.title, str(a.source), a.text is not None) for a in notice.attachments))
+    found = _remembered.get(key)
+    if found is None:
+        if len(_remembered) > 100_000:
+            _remembered.clear()
+        found = _remembered[key] = tuple(_revisions(notice, history, hidden))
+    return found
 
 
 def _revisions(notice: Notice, history: History, hidden: frozenset) -> list[PublicRevision]:

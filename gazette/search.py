@@ -549,9 +549,10 @@ def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def start_index(publication: Publication, site_dir: Path) -> background.Job:
+def start_index(publication: Publication, site_dir: Path, preview: bool = False) -> background.Job:
     """write_index() under site_dir in a second process (background.py), with
-    the build's cache, while the first renders the pages."""
+    the build's cache, while the first renders the pages.  For a preview
+    (preview.py) at low priority, and the cache is not swept: the page comes first."""
     def work() -> None:
         import os
         import sys
@@ -564,10 +565,11 @@ def start_index(publication: Publication, site_dir: Path) -> background.Job:
         write_index(publication, site_dir, cache=cache)
         if os.environ.get("GAZETTE_TIMING"):
             print(f"[timing] search index (second process): {time.perf_counter() - start:.1f} s", file=sys.stderr)
-        cache.sweep(("postings",))
+        if not preview:
+            cache.sweep(("postings",))
         cache.close()
 
-    return background.start(work)
+    return background.start(work, yielding=preview)
 
 
 def write_index(publication: Publication, site_dir: Path, words: bool = True, cache=None) -> int:

@@ -12,6 +12,8 @@ Moving to another engine means rewriting this file and overrides/.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 import os
 import shutil
 import sys
@@ -26,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `mkdocs serve` does not put the project on the path
     sys.path.insert(0, str(ROOT))
 
-from gazette import background, opendata, paths  # noqa: E402
+from gazette import background, opendata, paths, preview  # noqa: E402
 from gazette.cache import Cache  # noqa: E402
 from gazette.pages import Markups  # noqa: E402
 from gazette.corpus import load_corpus  # noqa: E402
@@ -53,6 +55,18 @@ class _State:
     search = None        # (background job, folder) of the search index being built
     cache = None         # gazette.cache.Cache: the notices' HTML, read as their pages are written
     notices_dir: Path | None = None
+    site_dir = ""
+    preview = False      # `build.py serve`: write again only the pages a save reaches (gazette/preview.py)
+    unchanged: set = set()    # in a preview, our pages the last build wrote as this one would
+
+
+class _Generated(File):
+    """One of our pages.  MkDocs makes a page again in a dirty build (the
+    preview's) only if its file says it is modified; ours say so unless
+    gazette/preview.py found the page untouched by the change."""
+
+    def is_modified(self) -> bool:
+        return self.src_uri not in _state.unchanged
 
 
 _state = _State()
@@ -71,6 +85,8 @@ def _took(what: str) -> None:
 
 def on_config(config):
     _took("start")
+    _state.preview = bool(config.extra.get("preview"))
+    _state.site_dir = str(Path(config.site_dir).resolve())
     config_dir = Path(config.config_file_path).resolve().parent
     notices_dir = _state.notices_dir = config_dir / config.extra.get("notices_dir", "notices")
     try:
@@ -97,9 +113,24 @@ def on_config(config):
     _state.site = Site.of(publication, config.site_url, built_on)
     _state.pages = {}
     _state.hand_written = []
+    _state.unchanged = set()
     _took("history and public view")
+    if _state.preview:
+        preview.stop_later()      # the last save's index and outputs, if still at work
+        _quiet_dirty_warning()
     _start_search_index(publication, Path(config.site_dir))
     return config
+
+
+def _quiet_dirty_warning() -> None:
+    """MkDocs warns of every dirty build (the preview's, on purpose); strict mode would fail it."""
+    log = logging.getLogger("mkdocs.commands.build")
+    if not any(getattr(f, "gazette_preview", False) for f in log.filters):
+        def drop(record) -> bool:
+            return "'dirty' build" not in record.getMessage()
+
+        drop.gazette_preview = True
+        log.addFilter(drop)
 
 
 def _start_search_index(publication, site_dir: Path) -> None:
@@ -108,7 +139,7 @@ def _start_search_index(publication, site_dir: Path) -> None:
     _stop_search_index()
     target = site_dir.parent / f"{site_dir.name}-search"
     shutil.rmtree(target, ignore_errors=True)
-    _state.search = (start_index(publication, target), target)
+    _state.search = (start_index(publication, target, preview=_state.preview), target)
 
 
 def _stop_search_index() -> None:
@@ -125,9 +156,16 @@ def _close_cache() -> None:
         _state.cache = None
 
 
+def on_shutdown() -> None:
+    """The preview stops: what it was still making is ended and removed."""
+    preview.stop_later(wait=True)
+
+
 def on_build_error(error) -> None:
     _stop_search_index()
     _close_cache()
+    if _state.preview:
+        preview.forget(_state.site_dir)
 
 
 def on_files(files: Files, config) -> Files:
@@ -139,11 +177,17 @@ def on_files(files: Files, config) -> Files:
     _close_cache()
     cache = _state.cache = Cache()
     made = Markups(site.publication.notices, cache)
-    cache.sweep(("markup",))
+    if not _state.preview:     # a preview only adds a few entries, and must not wait on the index's writes
+        cache.sweep(("markup",))
     _took("notice bodies (Markdown)")
     for page in site.pages(made):
         _state.pages[page.src] = page
-        generated.append(File.generated(config, page.src, content=""))
+        generated.append(_Generated.generated(config, page.src, content=""))
+    if _state.preview:
+        _state.unchanged = preview.unchanged(_state.site_dir, site)
+        for f in files.documentation_pages():      # hand-written: few, and they show the nav
+            if f.src_uri not in _state.pages:
+                Path(f.abs_dest_path).unlink(missing_ok=True)
     for n in site.publication.notices:
         for uri, source in n.downloads:
             generated.append(File.generated(config, uri, abs_src_path=str(source)))
@@ -201,6 +245,11 @@ def on_post_build(config) -> None:
     publication = site.publication
     _took("MkDocs renders the pages")
     _close_cache()
+    _unlink_mkdocs_sitemap(site_dir)
+    hand_written = [p.file.src_uri for p in _state.hand_written]
+    if _state.preview:
+        _finish_preview(site_dir, site, config.site_name, hand_written)
+        return
     job, target = _state.search
     try:
         job.wait()
@@ -211,16 +260,7 @@ def on_post_build(config) -> None:
     (target / paths.SEARCH_DIR).rename(site_dir / paths.SEARCH_DIR)
     _state.search = None
     shutil.rmtree(target, ignore_errors=True)
-    outputs = {**feeds(site, site.site_url, config.site_name), **opendata.files(publication, site.site_url)}
-    for gz in (paths.SITEMAP, paths.SITEMAP + ".gz"):      # MkDocs' own lists every file, dated by the build
-        (site_dir / gz).unlink(missing_ok=True)
-    if site.site_url:
-        hand_written = [p.file.src_uri for p in _state.hand_written]
-        outputs[paths.SITEMAP] = sitemap(site, site.site_url, hand_written)
-    for rel, data in outputs.items():
-        target = site_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    _write_outputs(site_dir, site, config.site_name, hand_written)
     _took("feeds, open data, sitemap")
     files = bundle_and_hashes(site_dir)
     _took("site.zip and the files' hashes")
@@ -231,3 +271,38 @@ def on_post_build(config) -> None:
     clean = is_clean(repo) if publication.commit and repo else None
     write_manifest(site_dir, build_manifest(site_dir, publication, clean, where, files))
     _took("manifest")
+
+
+def _unlink_mkdocs_sitemap(site_dir: Path) -> None:
+    for gz in (paths.SITEMAP, paths.SITEMAP + ".gz"):      # MkDocs' own lists every file, dated by the build
+        (site_dir / gz).unlink(missing_ok=True)
+
+
+def _write_outputs(site_dir: Path, site, site_name: str, hand_written: list[str]) -> None:
+    """Feeds, open data and our sitemap."""
+    outputs = {**feeds(site, site.site_url, site_name), **opendata.files(site.publication, site.site_url)}
+    if site.site_url:
+        outputs[paths.SITEMAP] = sitemap(site, site.site_url, hand_written)
+    for rel, data in outputs.items():
+        target = site_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def _finish_preview(site_dir: Path, site, site_name: str, hand_written: list[str]) -> None:
+    """A preview's end (gazette/preview.py): the search index, feeds and open
+    data are finished in the background, at low priority, and moved in when
+    done; what the last build wrote for a notice this one has not (removed, or
+    no longer public) is deleted, since a dirty build cleans nothing."""
+    job, target = _state.search
+    _state.search = None
+    outputs = site_dir.parent / f"{site_dir.name}-outputs"
+    shutil.rmtree(outputs, ignore_errors=True)
+    outputs.mkdir()
+    made = background.start(functools.partial(_write_outputs, outputs, site, site_name, hand_written), yielding=True)
+    preview.later([(job, target), (made, outputs)], site_dir)
+    written = {paths.html_path(src) for src in _state.pages}
+    written |= {uri for n in site.publication.notices for uri, _ in n.downloads}
+    for rel in preview.remember(_state.site_dir, site, written):
+        (site_dir / rel).unlink(missing_ok=True)
+    _took("preview: pages written; index, feeds and open data follow")

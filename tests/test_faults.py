@@ -256,8 +256,10 @@ def test_serve_previews_the_folder_given_and_shows_a_saved_change(tmp_path):
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
+    temp = tmp_path / "temp"          # where the preview keeps its folders
+    temp.mkdir()
     server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--notices", str(notices), "serve",
-                               "--addr", f"127.0.0.1:{port}"], cwd=ROOT,
+                               "--addr", f"127.0.0.1:{port}"], cwd=ROOT, env={**os.environ, "TMPDIR": str(temp)},
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     page = f"http://127.0.0.1:{port}/{paths.html_path(n.page)}"
     try:
@@ -275,6 +277,8 @@ def test_serve_previews_the_folder_given_and_shows_a_saved_change(tmp_path):
         server.terminate()
         out = server.communicate(timeout=30)[0]
     assert "Traceback" not in out, out
+    # Stopped, it leaves no folder behind (jieba keeps its dictionary cache there, as anywhere).
+    assert [p.name for p in temp.iterdir() if p.name != "jieba.cache"] == []
 
 
 # --- 4. control characters in `build.py diff` ---------------------------------------

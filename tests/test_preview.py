@@ -1,0 +1,122 @@
+"""`build.py serve` writes again only the pages a save reaches (gazette/preview.py).
+
+After each save the preview's folder must hold exactly what a full build of
+the same notices holds (but site.zip and manifest.json, which a preview does
+not make), and the pages the save cannot reach must not have been written
+again: that is what makes the preview fast.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, build_into
+from gazette import paths
+from gazette.corpus import load_corpus
+from gazette.public import publish
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from synthetic import make_repository  # noqa: E402
+
+NOT_IN_PREVIEW = {paths.BUNDLE, paths.MANIFEST}
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def _stamps(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*.html")}
+
+
+class _Preview:
+    """One preview process (tests/preview_driver.py), building on request."""
+
+    def __init__(self, notices: Path, site: Path):
+        self.site = site
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "preview_driver.py"), str(notices), str(site)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def build(self) -> None:
+        self.proc.stdin.write("build\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        assert line == "built\n", self.proc.stderr.read() if self.proc.poll() is not None else line
+
+    def close(self) -> str:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+        return self.proc.stderr.read()
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    return make_repository(tmp_path_factory.mktemp("preview") / "repo", 120)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_each_save_leaves_the_preview_as_a_full_build_and_rewrites_only_what_it_reaches(repo, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    notices = repo
+    root = notices.parent
+    pub = publish(load_corpus(notices, root=root), None)
+    # A notice without a number that cites another: the cited page names it by its title.
+    citing = next(n for n in pub.notices if not n.doc_number and n.cites)
+    cited = pub.by_number(citing.cites[0])
+    related = {citing.source, cited.source, *cited.cited_by}
+    quiet = next(n for n in pub.notices if n.source not in related and not n.cites and not n.cited_by
+                 and not n.supersedes and not n.superseded_by)
+    withheld = next(n for n in pub.notices if n.source not in related and n is not quiet and not n.cited_by
+                    and not n.superseded_by and n.disclosure == "主动公开")
+    page = {n.source: paths.html_path(n.page) for n in pub.notices}
+
+    preview = _Preview(notices, tmp_path / "preview")
+    try:
+        def same_as_full_build(step: str) -> None:
+            full = build_into(notices, tmp_path / f"full-{step}")
+            shown, built = _files(preview.site), _files(full)
+            expected = {k: v for k, v in built.items() if k not in NOT_IN_PREVIEW}
+            assert sorted(shown) == sorted(expected), step
+            assert [k for k in expected if shown[k] != expected[k]] == [], step
+
+        preview.build()
+        same_as_full_build("first")
+
+        # A new title: the notice's page and the page naming it change; a page apart is not written again.
+        before = _stamps(preview.site)
+        _edit(root / citing.source, f"title: {citing.title}", f"title: {citing.title}（修订稿）")
+        preview.build()
+        after = _stamps(preview.site)
+        assert after[page[citing.source]] != before[page[citing.source]]
+        assert after[page[quiet.source]] == before[page[quiet.source]]
+        assert f"{citing.title}（修订稿）" in (preview.site / page[cited.source]).read_text(encoding="utf-8")
+        same_as_full_build("title")
+
+        # Saving with nothing changed writes no notice page again.
+        before = _stamps(preview.site)
+        preview.build()
+        after = _stamps(preview.site)
+        assert [p for p in page.values() if after[p] != before[p]] == []
+
+        # A notice withdrawn from publication: its page is gone from the preview, every output as a full build has it.
+        _edit(root / withheld.source, "disclosure: 主动公开", "disclosure: 不予公开")
+        preview.build()
+        assert not (preview.site / page[withheld.source]).exists()
+        same_as_full_build("withheld")
+        text = " ".join(p.read_text(encoding="utf-8") for p in preview.site.rglob("*.html"))
+        assert withheld.title not in text
+    finally:
+        errors = preview.close()
+    assert "Traceback" not in errors, errors
+    assert not re.search(r"(?m)^(WARNING|ERROR)", errors), errors
