@@ -128,16 +128,22 @@ class Site:
         return [paths.index_page(kind, slug, i + 1) for i in range(max(1, -(-count // PER_PAGE)))]
 
     def _group_pages(self, g: Grouping, key: str, notices: list[PublicNotice]) -> list[Page]:
+        """One key's pages, made when they are wanted (Page.rendered()), like a notice's."""
         sources = self.group_sources(g.kind, key)
         feed = paths.issuer_feed(self.slugs[g.kind][key]) if g.kind == "issuers" else None
         out = []
         for i, src in enumerate(sources):
             chunk = notices[i * PER_PAGE:(i + 1) * PER_PAGE]
-            html = render("group.html", g=g, heading=g.heading(key), notices=chunk, total=len(notices), feed=feed,
-                          url=link(src), home=paths.HOME, overview=paths.overview_page(g.kind),
-                          pager=sources if len(sources) > 1 else None, current=i, first=i * PER_PAGE + 1)
             title = g.heading(key) if i == 0 else f"{g.heading(key)}（第{i + 1}页）"
-            out.append(Page(src, title, html, feed=feed))
+
+            def make(src=src, i=i, chunk=chunk, title=title) -> Page:
+                html = render("group.html", g=g, heading=g.heading(key), notices=chunk, total=len(notices), feed=feed,
+                              url=link(src), home=paths.HOME, overview=paths.overview_page(g.kind),
+                              pager=sources if len(sources) > 1 else None, current=i, first=i * PER_PAGE + 1)
+                return Page(src, title, html, feed=feed)
+
+            lists = (tuple(n.source for n in chunk), (g.kind, key, title, len(notices), tuple(sources), feed))
+            out.append(Page(src, title, feed=feed, make=make, lists=lists))
         return out
 
     def _home(self) -> Page:

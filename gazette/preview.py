@@ -12,7 +12,10 @@ change can reach:
 * everything a page links by name (which page a number or an index key
   leads to), the site's address and the day the pages state their status
   as of is the site's signature: when it changes, every page is written;
-* the other pages (indexes, home, statistics) are few and always written.
+* an index page lists notices by their own fields: it is written again when
+  one of them changed or its list is not the last one (Page.lists);
+* the other pages (home, overviews, statistics, recent changes) are few and
+  always written.
 
 The search index, the feeds and the open data are made in the background,
 at low priority, and moved in when done (until then the preview has the last
@@ -40,6 +43,7 @@ class _Last:
     signature: tuple
     publication: Publication
     written: frozenset        # the site paths the build wrote for notices (pages, downloads)
+    lists: dict               # index page source -> Page.lists
 
 
 _last: dict[str, _Last] = {}      # site folder -> what the last preview build there knew
@@ -63,9 +67,9 @@ def _neighbours(pub: Publication, n: PublicNotice) -> set[str]:
     return out
 
 
-def unchanged(site_dir: str, site) -> set[str]:
-    """The pages (their sources, Page.src) of notices the last preview build
-    into site_dir wrote exactly as this one would: none if there was none."""
+def unchanged(site_dir: str, site, pages) -> set[str]:
+    """The pages (their sources, Page.src) the last preview build into
+    site_dir wrote exactly as this one would: none if there was none."""
     last = _last.get(site_dir)
     if last is None or last.signature != signature(site):
         return set()
@@ -78,16 +82,20 @@ def unchanged(site_dir: str, site) -> set[str]:
         for n in pub.notices:
             if n.source not in reached and not changed.isdisjoint(_neighbours(pub, n)):
                 reached.add(n.source)
-    return {n.page for s, n in now.items() if s not in reached}
+    out = {n.page for s, n in now.items() if s not in reached}
+    out.update(p.src for p in pages
+               if p.lists is not None and last.lists.get(p.src) == p.lists and changed.isdisjoint(p.lists[0]))
+    return out
 
 
-def remember(site_dir: str, site, written: set[str]) -> set[str]:
+def remember(site_dir: str, site, pages, written: set[str]) -> set[str]:
     """Keep what this build knew; return what the last one wrote that this
     one did not (a notice removed or no longer public): the preview deletes it."""
     last = _last.get(site_dir)
     gone = set(last.written - written) if last is not None else set()
     _last.clear()                      # one preview at a time: let the old publication go
-    _last[site_dir] = _Last(signature(site), site.publication, frozenset(written))
+    lists = {p.src: p.lists for p in pages if p.lists is not None}
+    _last[site_dir] = _Last(signature(site), site.publication, frozenset(written), lists)
     return gone
 
 

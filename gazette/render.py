@@ -71,6 +71,9 @@ class Page:
     # Renders the page when it is wanted: a build holds ten thousand notice
     # pages, and each is needed only while it is written.
     make: Callable[[], Page] | None = field(default=None, repr=False, compare=False)
+    # An index page: (the sources of the notices it lists, and what else it
+    # is made from), so a preview can tell it is unchanged (preview.py).
+    lists: tuple | None = field(default=None, repr=False, compare=False)
 
     def rendered(self) -> Page:
         """The page with its HTML and headings."""

@@ -184,7 +184,7 @@ def on_files(files: Files, config) -> Files:
         _state.pages[page.src] = page
         generated.append(_Generated.generated(config, page.src, content=""))
     if _state.preview:
-        _state.unchanged = preview.unchanged(_state.site_dir, site)
+        _state.unchanged = preview.unchanged(_state.site_dir, site, _state.pages.values())
         for f in files.documentation_pages():      # hand-written: few, and they show the nav
             if f.src_uri not in _state.pages:
                 Path(f.abs_dest_path).unlink(missing_ok=True)
@@ -303,6 +303,6 @@ def _finish_preview(site_dir: Path, site, site_name: str, hand_written: list[str
     preview.later([(job, target), (made, outputs)], site_dir)
     written = {paths.html_path(src) for src in _state.pages}
     written |= {uri for n in site.publication.notices for uri, _ in n.downloads}
-    for rel in preview.remember(_state.site_dir, site, written):
+    for rel in preview.remember(_state.site_dir, site, _state.pages.values(), written):
         (site_dir / rel).unlink(missing_ok=True)
     _took("preview: pages written; index, feeds and open data follow")

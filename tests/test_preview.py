@@ -76,7 +76,7 @@ def test_each_save_leaves_the_preview_as_a_full_build_and_rewrites_only_what_it_
     cited = pub.by_number(citing.cites[0])
     related = {citing.source, cited.source, *cited.cited_by}
     quiet = next(n for n in pub.notices if n.source not in related and not n.cites and not n.cited_by
-                 and not n.supersedes and not n.superseded_by)
+                 and not n.supersedes and not n.superseded_by and n.year != citing.year)
     withheld = next(n for n in pub.notices if n.source not in related and n is not quiet and not n.cited_by
                     and not n.superseded_by and n.disclosure == "主动公开")
     page = {n.source: paths.html_path(n.page) for n in pub.notices}
@@ -101,6 +101,11 @@ def test_each_save_leaves_the_preview_as_a_full_build_and_rewrites_only_what_it_
         assert after[page[citing.source]] != before[page[citing.source]]
         assert after[page[quiet.source]] == before[page[quiet.source]]
         assert f"{citing.title}（修订稿）" in (preview.site / page[cited.source]).read_text(encoding="utf-8")
+        # Index pages: the one listing the notice is written again, one of another year is not.
+        year, other = paths.index_page("years", str(citing.year)), paths.index_page("years", str(quiet.year))
+        assert citing.year != quiet.year
+        assert after[paths.html_path(year)] != before[paths.html_path(year)]
+        assert after[paths.html_path(other)] == before[paths.html_path(other)]
         same_as_full_build("title")
 
         # Saving with nothing changed writes no notice page again.
