@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,7 +122,7 @@ def load_corpus(notices_dir: Path, root: Path | None = None) -> Corpus:
     signature = _signature(notices_dir)
     if _last is not None and _last[:3] == (notices_dir, root, signature):
         return _last[3]
-    corpus = _read_corpus(notices_dir, root)
+    corpus = _read_corpus(notices_dir, root, signature)
     _last = (notices_dir, root, signature, corpus)
     return corpus
 
@@ -129,19 +130,24 @@ def load_corpus(notices_dir: Path, root: Path | None = None) -> Corpus:
 _read: dict[tuple, tuple] = {}     # (file, root, its and its folder's stats) -> read_notice()'s answer
 
 
-def _read_notice(path: Path, root: Path):
-    """read_notice(), remembered while the file and its attachments folder are
-    unchanged: `serve` re-reads only the notice that was saved."""
-    def stats(p: Path) -> tuple:
-        try:
-            st = os.lstat(p)
-        except OSError:
-            return ()
-        return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+def _stats(signature: tuple, notices_dir: Path) -> tuple[dict, dict]:
+    """From _signature(): {file path: its stats}, and {a notice's own folder
+    (year, name): the stats of everything under it}."""
+    files: dict[str, tuple] = {}
+    inside: dict[tuple[str, str], list] = defaultdict(list)
+    cut = len(str(notices_dir)) + 1
+    for folder, name, *stats in signature:
+        files[os.path.join(folder, name)] = tuple(stats)
+        parts = folder[cut:].split(os.sep, 2)
+        if len(parts) >= 2:
+            inside[(parts[0], parts[1])].append((os.path.join(folder, name), tuple(stats)))
+    return files, inside
 
-    folder = path.parent / path.stem
-    inside = tuple((str(p), stats(p)) for p in sorted(folder.rglob("*"))) if folder.is_dir() else ()
-    key = (path, root, stats(path), inside)
+
+def _read_notice(path: Path, root: Path, files: dict, inside: dict):
+    """read_notice(), remembered while the file and its attachments folder are
+    unchanged: `serve` re-reads only the notice that was saved (files, inside: _stats())."""
+    key = (path, root, files.get(str(path)), tuple(sorted(inside.get((path.parent.name, path.stem), ()))))
     if key not in _read:
         if len(_read) > 200_000:
             _read.clear()
@@ -149,14 +155,15 @@ def _read_notice(path: Path, root: Path):
     return _read[key]
 
 
-def _read_corpus(notices_dir: Path, root: Path) -> Corpus:
+def _read_corpus(notices_dir: Path, root: Path, signature: tuple) -> Corpus:
 
     files, others, problems = _walk(notices_dir, root)
+    stat_of, inside = _stats(signature, notices_dir)
     notices: list[Notice] = []
     listed: set[Path] = set()
     owners: dict[Path, Path] = {}   # a notice's own folder -> the notice file
     for path in files:
-        notice, found = _read_notice(path, root)
+        notice, found = _read_notice(path, root, stat_of, inside)
         problems.extend(found)
         owners[path.parent / path.stem] = path
         if notice:

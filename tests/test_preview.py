@@ -77,7 +77,9 @@ def test_each_save_leaves_the_preview_as_a_full_build_and_rewrites_only_what_it_
     related = {citing.source, cited.source, *cited.cited_by}
     quiet = next(n for n in pub.notices if n.source not in related and not n.cites and not n.cited_by
                  and not n.supersedes and not n.superseded_by and n.year != citing.year)
-    withheld = next(n for n in pub.notices if n.source not in related and n is not quiet and not n.cited_by
+    attached = next(n for n in pub.notices if n.source not in related and n is not quiet
+                    and any(a.text for a in n.attachments) and list((root / n.source).with_suffix("").glob("*.md")))
+    withheld = next(n for n in pub.notices if n.source not in related and n not in (quiet, attached) and not n.cited_by
                     and not n.superseded_by and n.disclosure == "主动公开")
     page = {n.source: paths.html_path(n.page) for n in pub.notices}
 
@@ -107,6 +109,12 @@ def test_each_save_leaves_the_preview_as_a_full_build_and_rewrites_only_what_it_
         assert after[paths.html_path(year)] != before[paths.html_path(year)]
         assert after[paths.html_path(other)] == before[paths.html_path(other)]
         same_as_full_build("title")
+
+        # An attachment's text saved: the page showing it is written again.
+        attachment = sorted((root / attached.source).with_suffix("").glob("*.md"))[0]
+        attachment.write_text(attachment.read_text(encoding="utf-8") + "\n附件修改预览。\n", encoding="utf-8")
+        preview.build()
+        assert "附件修改预览。" in (preview.site / page[attached.source]).read_text(encoding="utf-8")
 
         # Saving with nothing changed writes no notice page again.
         before = _stamps(preview.site)
