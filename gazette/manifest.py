@@ -29,12 +29,6 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def file_sha256(path: Path) -> str:
-    """sha256() of a file, read a piece at a time (site.zip is most of the site's size)."""
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
 def git_blob_id(data: bytes) -> str:
     """The id git gives a file with this content (`git hash-object`)."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
@@ -68,18 +62,19 @@ def file_hashes(site_dir: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
     }
 
 
-def bundle_and_hashes(site_dir: Path) -> dict[str, str]:
+def bundle_and_hashes(site_dir: Path, previous: Path | None = None, cache=None) -> dict[str, str]:
     """Write site.zip and return file_hashes() of the site with it.  The hashes
     are taken while the zip is written: both read every file, and zlib and
-    SHA-256 let go of the GIL, so they share the cores."""
+    SHA-256 let go of the GIL, so they share the cores.  previous, cache: see
+    bundle.write_bundle()."""
     from concurrent.futures import ThreadPoolExecutor
 
     from .bundle import PART, write_bundle
 
     with ThreadPoolExecutor(1) as pool:
         hashing = pool.submit(file_hashes, site_dir, (paths.BUNDLE, PART))
-        bundle = write_bundle(site_dir)
-        return {**hashing.result(), paths.BUNDLE: file_sha256(bundle)}
+        _, digest = write_bundle(site_dir, previous, cache)
+        return {**hashing.result(), paths.BUNDLE: digest}
 
 
 def build_manifest(site_dir: Path, publication: Publication, clean: bool | None, notices_dir: str | None,

@@ -101,6 +101,16 @@ def remove_leftovers(site_dir: Path) -> list[Path]:
     return removed
 
 
+def replaced(staging: Path) -> Path | None:
+    """The site a staging folder (staging_folder()) is built to replace, if it is one and that site exists."""
+    staging = Path(staging)
+    name, sep, _ = staging.name.partition(".new-")
+    if not (sep and name.startswith(".")):
+        return None
+    site_dir = staging.parent / name[1:]
+    return site_dir if site_dir.is_dir() and not site_dir.is_symlink() else None
+
+
 def staging_folder(site_dir: Path) -> Path:
     site_dir = Path(site_dir)
     return Path(tempfile.mkdtemp(prefix=new_prefix(site_dir), dir=site_dir.parent))

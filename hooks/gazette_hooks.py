@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `mkdocs serve` does not put the project on the path
     sys.path.insert(0, str(ROOT))
 
-from gazette import background, opendata, paths, preview  # noqa: E402
+from gazette import background, opendata, paths, preview, sitedir  # noqa: E402
 from gazette.cache import Cache  # noqa: E402
 from gazette.pages import Markups  # noqa: E402
 from gazette.corpus import load_corpus  # noqa: E402
@@ -262,7 +262,12 @@ def on_post_build(config) -> None:
     shutil.rmtree(target, ignore_errors=True)
     _write_outputs(site_dir, site, config.site_name, hand_written)
     _took("feeds, open data, sitemap")
-    files = bundle_and_hashes(site_dir)
+    earlier = sitedir.replaced(site_dir)        # the site this build replaces: its zip's unchanged members are reused
+    cache = Cache()
+    try:
+        files = bundle_and_hashes(site_dir, earlier / paths.BUNDLE if earlier else None, cache)
+    finally:
+        cache.close()
     _took("site.zip and the files' hashes")
     repo = repo_root(notices_dir)
     where = notices_dir.resolve().relative_to(repo.resolve()).as_posix() if repo else None

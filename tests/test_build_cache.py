@@ -49,12 +49,51 @@ def test_a_cached_rebuild_is_byte_identical_to_a_cold_build(tmp_path):
     water = notices / "2020" / "sanfu-2020-124.md"
     text = water.read_text(encoding="utf-8")
     water.write_text(text.replace("特种用水", "特种龘水", 1), encoding="utf-8")
-    changed_warm = _build(notices, tmp_path / "changed-warm", warm)
+    # Built over the first site, as staff rebuild site/: its site.zip lends
+    # the members that did not change (bundle.py), compressed as they are.
+    changed_warm = _build(notices, tmp_path / "first", warm)
     changed_cold = _build(notices, tmp_path / "changed-cold", tmp_path / "another-cold-cache")
     assert _differing(changed_warm, changed_cold) == []
-    page = (tmp_path / "changed-warm" / "notices/2020/sanfu-2020-124.html").read_text(encoding="utf-8")
+    page = (tmp_path / "first" / "notices/2020/sanfu-2020-124.html").read_text(encoding="utf-8")
     assert "特种龘水" in page
     assert _differing(cold, changed_warm)        # and it did change something
+
+
+def test_a_rebuilt_zip_takes_only_members_it_can_prove(tmp_path, monkeypatch):
+    """site.zip's members come from the zip it replaces only when that zip is
+    one this code wrote (its hash is in the cache) and a member inflates to
+    the file's bytes; a zip altered on disk lends nothing."""
+    from gazette import bundle
+    from gazette.cache import Cache
+
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    for i in range(5):
+        (site / "a" / f"{i}.html").write_text(f"<p>第{i}页</p>" * 200, encoding="utf-8")
+    store = Cache(tmp_path / "cache.sqlite3")
+    first, _ = bundle.write_bundle(site, None, store)
+    earlier = tmp_path / "earlier.zip"
+    shutil.copy(first, earlier)
+    (site / "a" / "3.html").write_text("<p>改过的一页</p>" * 200, encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh)
+    (fresh / "site.zip").unlink()
+    reused = []
+    real = bundle._add_compressed
+    monkeypatch.setattr(bundle, "_add_compressed", lambda z, info, *rest: (reused.append(info.filename), real(z, info, *rest)))
+    _, digest = bundle.write_bundle(site, earlier, store)
+    _, cold = bundle.write_bundle(fresh, None, None)
+    assert digest == cold                                      # the same bytes as compressing everything
+    assert sorted(reused) == [f"{bundle.FOLDER}/a/{i}.html" for i in (0, 1, 2, 4)]
+
+    # The earlier zip altered on disk: it is not one this build wrote any more.
+    data = bytearray(earlier.read_bytes())
+    data[len(data) // 3] ^= 0xFF
+    earlier.write_bytes(bytes(data))
+    reused.clear()
+    _, again = bundle.write_bundle(site, earlier, store)
+    assert again == cold and reused == []
+    store.close()
 
 
 def test_a_key_changes_with_the_code_and_with_every_input(monkeypatch):
