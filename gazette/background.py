@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 
 _children = 0      # children started and not yet waited for, here and in the processes this one came from
+_yielding: list = []   # the yielding jobs started here and not yet waited for (stop_yielding())
 
 
 def _thaw() -> None:
@@ -42,6 +43,8 @@ class Job:
             _, status = os.waitpid(self.pid, 0)
             self.pid = None
             _thaw()
+            if self in _yielding:
+                _yielding.remove(self)
             if os.waitstatus_to_exitcode(status) != 0:
                 self.error = said or f"the background build stopped (status {status})"
         if self.error:
@@ -93,6 +96,7 @@ def start(work: Callable[[], None], yielding: bool = False) -> Job:
         os.close(reader)
         code = 0
         try:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)   # not the parent's handler: kill() ends it
             if yielding:
                 os.setpgid(0, 0)
                 os.nice(10)
@@ -106,4 +110,18 @@ def start(work: Callable[[], None], yielding: bool = False) -> Job:
         finally:
             os._exit(code)                 # no atexit handlers, no flushing the parent's buffers
     os.close(writer)
-    return Job(pid, reader)
+    job = Job(pid, reader)
+    if yielding:
+        try:
+            os.setpgid(pid, pid)           # as the child does: whichever runs first
+        except OSError:
+            pass
+        _yielding.append(job)
+    return job
+
+
+def stop_yielding() -> None:
+    """Ask every yielding job still running to end (a preview that stops):
+    they run in process groups of their own, which Ctrl+C does not reach."""
+    for job in list(_yielding):
+        job.kill()

@@ -30,6 +30,8 @@ published never rests on this reasoning.
 from __future__ import annotations
 
 import shutil
+import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,20 +42,21 @@ from .public import PublicNotice, Publication
 
 @dataclass
 class _Last:
-    signature: tuple
+    signature: tuple | None   # None after a failed build: nothing is taken as unchanged
     publication: Publication
-    written: frozenset        # the site paths the build wrote for notices (pages, downloads)
     lists: dict               # index page source -> Page.lists
 
 
 _last: dict[str, _Last] = {}      # site folder -> what the last preview build there knew
 
 
-def signature(site) -> tuple:
-    """What every page may show of the site as a whole (indexes.Site)."""
+def signature(site, surroundings: str) -> tuple:
+    """What every page may show of the site as a whole (indexes.Site), and
+    surroundings: a digest of what else makes every page (the configuration,
+    templates, theme overrides, code), from the caller."""
     pub = site.publication
     return (
-        site.site_url, site.today, pub.commit, pub.has_history,
+        surroundings, site.site_url, site.today, pub.commit, pub.has_history,
         tuple(sorted((kind, tuple(sorted(keys.items()))) for kind, keys in site.slugs.items())),
         tuple((str(n.doc_number) if n.doc_number else "", n.source, n.page) for n in pub.notices),
     )
@@ -67,11 +70,11 @@ def _neighbours(pub: Publication, n: PublicNotice) -> set[str]:
     return out
 
 
-def unchanged(site_dir: str, site, pages) -> set[str]:
+def unchanged(site_dir: str, site, pages, surroundings: str) -> set[str]:
     """The pages (their sources, Page.src) the last preview build into
     site_dir wrote exactly as this one would: none if there was none."""
     last = _last.get(site_dir)
-    if last is None or last.signature != signature(site):
+    if last is None or last.signature != signature(site, surroundings):
         return set()
     old, new = last.publication, site.publication
     before = {n.source: n for n in old.notices}
@@ -88,24 +91,41 @@ def unchanged(site_dir: str, site, pages) -> set[str]:
     return out
 
 
-def remember(site_dir: str, site, pages, written: set[str]) -> set[str]:
-    """Keep what this build knew; return what the last one wrote that this
-    one did not (a notice removed or no longer public): the preview deletes it."""
+def narrowed(site_dir: str, site) -> bool:
+    """Whether a notice the folder may still show in its search index, feeds
+    or open data (made in the background, so still the last ones) is no
+    longer public, or no longer in full: those must go before anything is served."""
     last = _last.get(site_dir)
-    gone = set(last.written - written) if last is not None else set()
+    if last is None:
+        return False               # the first build: the folder holds none
+    now = {n.source: n for n in site.publication.notices}
+    return any((m := now.get(n.source)) is None or (n.full_text and not m.full_text) for n in last.publication.notices)
+
+
+def remember(site_dir: str, site, pages, surroundings: str) -> None:
+    """Keep what this build knew, for the next one."""
     _last.clear()                      # one preview at a time: let the old publication go
     lists = {p.src: p.lists for p in pages if p.lists is not None}
-    _last[site_dir] = _Last(signature(site), site.publication, frozenset(written), lists)
-    return gone
+    _last[site_dir] = _Last(signature(site, surroundings), site.publication, lists)
 
 
 def forget(site_dir: str) -> None:
-    """After a failed build nothing is known of what the folder holds."""
-    _last.pop(site_dir, None)
+    """After a failed build nothing is taken as unchanged (the publication is
+    kept: narrowed() still compares with what the folder may hold)."""
+    if site_dir in _last:
+        _last[site_dir].signature = None
 
 
 _lock = threading.Lock()
 _later: tuple | None = None      # (jobs, the thread waiting for them) of the outputs a preview lets finish
+_removing: list[threading.Thread] = []     # folders of stopped jobs, being deleted
+_scratch: set[Path] = set()      # the folders the background jobs write into (removed at the end)
+
+
+def scratch(folder: Path) -> Path:
+    """Note a folder a background job writes into: stop_later(wait=True) removes it."""
+    _scratch.add(Path(folder))
+    return folder
 
 
 def later(jobs: list[tuple[background.Job, Path]], site_dir: Path) -> None:
@@ -121,21 +141,28 @@ def later(jobs: list[tuple[background.Job, Path]], site_dir: Path) -> None:
         for job, folder in jobs:
             try:
                 job.wait()
-            except background.JobFailed:
-                continue           # stopped by the next save, or failed: the preview keeps the last one
-            with _lock:
-                if _later is None or _later[0] is not jobs:
-                    continue
-                for new in sorted(folder.iterdir()):
-                    old, aside = site_dir / new.name, site_dir / f".{new.name}-old"
-                    _remove(aside)
-                    if old.exists():
-                        old.rename(aside)
-                    new.rename(old)
-                    _remove(aside)
-            _remove(folder)
+            except background.JobFailed as e:
+                if _current(jobs):     # not stopped by a new save: it failed, say so
+                    print(f"The preview's search index, feeds or open data could not be made; "
+                          f"they are the last ones until the next save:\n{e}", file=sys.stderr)
+                continue
+            try:
+                with _lock:
+                    if not _current(jobs):
+                        continue
+                    for new in sorted(folder.iterdir()):
+                        old, aside = site_dir / new.name, site_dir / f".{new.name}-old"
+                        remove(aside)
+                        if old.exists():
+                            old.rename(aside)
+                        new.rename(old)
+                        remove(aside)
+                remove(folder)
+            except OSError as e:
+                print(f"The preview could not put its new search index, feeds or open data in place: {e}",
+                      file=sys.stderr)
         with _lock:
-            if _later is not None and _later[0] is jobs:
+            if _current(jobs):
                 _later = None
 
     waiter = threading.Thread(target=finish, name="gazette-preview-later", daemon=True)
@@ -144,7 +171,11 @@ def later(jobs: list[tuple[background.Job, Path]], site_dir: Path) -> None:
     waiter.start()
 
 
-def _remove(path: Path) -> None:
+def _current(jobs) -> bool:
+    return _later is not None and _later[0] is jobs
+
+
+def remove(path: Path) -> None:
     if path.is_dir():
         shutil.rmtree(path, ignore_errors=True)
     else:
@@ -153,23 +184,33 @@ def _remove(path: Path) -> None:
 
 def stop_later(wait: bool = False) -> None:
     """End what a preview is still making (a new save makes it again); its
-    folders are removed in the background, or at once with wait (at the end)."""
+    folders are removed in the background, or at once with wait (at the end,
+    when the deletions still going on are waited for too)."""
     global _later
     with _lock:
         held, _later = _later, None
-    if held is None:
-        return
-    jobs, waiter = held
-    for job, _ in jobs:
-        job.kill()
-    waiter.join()
-    for _, folder in jobs:                 # sixteen thousand files: removed while the next build goes on
-        if wait:
+    if held is not None:
+        jobs, waiter = held
+        for job, _ in jobs:
+            job.kill()
+        waiter.join()
+        for _, folder in jobs:             # sixteen thousand files: removed while the next build goes on
+            if wait:
+                shutil.rmtree(folder, ignore_errors=True)
+            elif folder.exists():
+                aside = Path(tempfile.mkdtemp(prefix=f".{folder.name}-stopped-", dir=folder.parent))
+                folder.rename(aside / folder.name)
+                remover = threading.Thread(target=shutil.rmtree, args=(aside,), kwargs={"ignore_errors": True},
+                                           daemon=True)
+                remover.start()
+                _removing.append(remover)
+    if wait:
+        background.stop_yielding()        # a job of a build still under way, not yet handed here
+        for folder in _scratch:
             shutil.rmtree(folder, ignore_errors=True)
-        elif folder.exists():
-            aside = folder.with_name(f".{folder.name}-stopped-{id(folder)}")
-            folder.rename(aside)
-            threading.Thread(target=shutil.rmtree, args=(aside,), kwargs={"ignore_errors": True}, daemon=True).start()
+        for remover in _removing:
+            remover.join()
+        _removing.clear()
 
 
 def settle() -> None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -367,10 +368,10 @@ def _past(notice: Notice, history: History, hidden: frozenset) -> tuple[PublicRe
     alone, so a preview that rebuilds after a save (no commit) reads them once."""
     key = (str(history.repo), history.head, len(history.commits), str(notice.path), notice.disclosure, hidden,
            tuple((a.title, str(a.source), a.text is not None) for a in notice.attachments))
+    if any(k[:3] != key[:3] for k in itertools.islice(_remembered, 1)):
+        _remembered.clear()            # another commit: what was read of the last one is let go
     found = _remembered.get(key)
     if found is None:
-        if len(_remembered) > 100_000:
-            _remembered.clear()
         found = _remembered[key] = tuple(_revisions(notice, history, hidden))
     return found
 

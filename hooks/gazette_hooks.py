@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import json
 import logging
 import os
 import shutil
@@ -57,7 +59,22 @@ class _State:
     notices_dir: Path | None = None
     site_dir = ""
     preview = False      # `build.py serve`: write again only the pages a save reaches (gazette/preview.py)
+    surroundings = ""    # in a preview, the digest of everything but the notices that makes the pages
+    written: set = set()      # what MkDocs writes in this build (site paths)
     unchanged: set = set()    # in a preview, our pages the last build wrote as this one would
+
+
+class _Download(File):
+    """An attachment file.  MkDocs copies one in a dirty build only if it is
+    newer than the copy; a file moved or unpacked into place keeps an older
+    time, so a change of size or of either time counts too."""
+
+    def is_modified(self) -> bool:
+        try:
+            src, dest = os.stat(self.abs_src_path), os.stat(self.abs_dest_path)
+        except OSError:
+            return True
+        return src.st_size != dest.st_size or max(src.st_mtime_ns, src.st_ctime_ns) > dest.st_mtime_ns
 
 
 class _Generated(File):
@@ -139,6 +156,9 @@ def _start_search_index(publication, site_dir: Path) -> None:
     _stop_search_index()
     target = site_dir.parent / f"{site_dir.name}-search"
     shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(mode=0o700, parents=True)      # beside a preview's private folder: as private
+    if _state.preview:
+        preview.scratch(target)
     _state.search = (start_index(publication, target, preview=_state.preview), target)
 
 
@@ -157,7 +177,8 @@ def _close_cache() -> None:
 
 
 def on_shutdown() -> None:
-    """The preview stops: what it was still making is ended and removed."""
+    """The preview stops (Ctrl+C, or kill: build.py serve): what it was still
+    making is ended and removed."""
     preview.stop_later(wait=True)
 
 
@@ -184,13 +205,19 @@ def on_files(files: Files, config) -> Files:
         _state.pages[page.src] = page
         generated.append(_Generated.generated(config, page.src, content=""))
     if _state.preview:
-        _state.unchanged = preview.unchanged(_state.site_dir, site, _state.pages.values())
+        _state.surroundings = _surroundings(config)
+        _state.unchanged = preview.unchanged(_state.site_dir, site, _state.pages.values(), _state.surroundings)
         for f in files.documentation_pages():      # hand-written: few, and they show the nav
             if f.src_uri not in _state.pages:
                 Path(f.abs_dest_path).unlink(missing_ok=True)
+        if preview.narrowed(_state.site_dir, site):
+            # A notice no longer public (or no longer in full) may be in the last
+            # index, feeds and open data: they go now, and come back when made again.
+            for name in _BACKGROUND_OUTPUTS:
+                preview.remove(Path(config.site_dir) / name)
     for n in site.publication.notices:
         for uri, source in n.downloads:
-            generated.append(File.generated(config, uri, abs_src_path=str(source)))
+            generated.append(_Download.generated(config, uri, abs_src_path=str(source)))
 
     for f in generated:
         if files.get_file_from_path(f.src_uri) is not None:
@@ -198,6 +225,7 @@ def on_files(files: Files, config) -> Files:
                 f"docs/{f.src_uri}: this hand-written page has the address of a generated page; rename or remove it"
             )
         files.append(f)
+    _state.written = {f.dest_uri for f in files}
     _took("our pages")
     return files
 
@@ -248,7 +276,7 @@ def on_post_build(config) -> None:
     _unlink_mkdocs_sitemap(site_dir)
     hand_written = [p.file.src_uri for p in _state.hand_written]
     if _state.preview:
-        _finish_preview(site_dir, site, config.site_name, hand_written)
+        _finish_preview(site_dir, site, config.site_name, hand_written, config)
         return
     job, target = _state.search
     try:
@@ -294,20 +322,45 @@ def _write_outputs(site_dir: Path, site, site_name: str, hand_written: list[str]
         target.write_bytes(data)
 
 
-def _finish_preview(site_dir: Path, site, site_name: str, hand_written: list[str]) -> None:
+def _finish_preview(site_dir: Path, site, site_name: str, hand_written: list[str], config) -> None:
     """A preview's end (gazette/preview.py): the search index, feeds and open
     data are finished in the background, at low priority, and moved in when
-    done; what the last build wrote for a notice this one has not (removed, or
-    no longer public) is deleted, since a dirty build cleans nothing."""
+    done; anything else in the folder this build did not write (the page of
+    a notice removed or no longer public, a file a failed build left) is
+    deleted, since a dirty build cleans nothing."""
     job, target = _state.search
     _state.search = None
-    outputs = site_dir.parent / f"{site_dir.name}-outputs"
+    outputs = preview.scratch(site_dir.parent / f"{site_dir.name}-outputs")
     shutil.rmtree(outputs, ignore_errors=True)
-    outputs.mkdir()
+    outputs.mkdir(mode=0o700)
     made = background.start(functools.partial(_write_outputs, outputs, site, site_name, hand_written), yielding=True)
     preview.later([(job, target), (made, outputs)], site_dir)
-    written = {paths.html_path(src) for src in _state.pages}
-    written |= {uri for n in site.publication.notices for uri, _ in n.downloads}
-    for rel in preview.remember(_state.site_dir, site, _state.pages.values(), written):
-        (site_dir / rel).unlink(missing_ok=True)
+    kept = _state.written | set(config.theme.static_templates) | set(config.extra_templates)
+    for folder, dirs, names in os.walk(site_dir):
+        here = Path(folder).relative_to(site_dir).as_posix()
+        if here == ".":
+            dirs[:] = [d for d in dirs if d not in _BACKGROUND_OUTPUTS and not d.startswith(".")]
+        for name in names:
+            rel = name if here == "." else f"{here}/{name}"
+            if rel not in kept and not (here == "." and (name in _BACKGROUND_OUTPUTS or name.startswith("."))):
+                (site_dir / rel).unlink(missing_ok=True)
+    preview.remember(_state.site_dir, site, _state.pages.values(), _state.surroundings)
     _took("preview: pages written; index, feeds and open data follow")
+
+
+# What a preview makes in the background, by their names at the top of the site.
+_BACKGROUND_OUTPUTS = frozenset(p.split("/")[0] for p in (paths.SEARCH_DIR, paths.FEED_ALL, paths.DATA_ALL, paths.SITEMAP))
+
+
+def _surroundings(config) -> str:
+    """A digest of what makes every page besides the notices: the configuration,
+    the templates and code, the theme overrides, the hand-written pages."""
+    h = hashlib.sha256()
+    h.update(Path(config.config_file_path).read_bytes() if config.config_file_path else b"")
+    # What the command line adds to the file (build.py serve: extra, the address).
+    h.update(json.dumps([dict(config.extra), config.site_url], sort_keys=True, default=str).encode())
+    for folder in (ROOT / "gazette", ROOT / "overrides", ROOT / "hooks", Path(config.docs_dir)):
+        for p in sorted(folder.rglob("*")):
+            if p.is_file() and "__pycache__" not in p.parts:
+                h.update(p.as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()

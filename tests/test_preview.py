@@ -43,11 +43,11 @@ class _Preview:
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "preview_driver.py"), str(notices), str(site)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
-    def build(self) -> None:
-        self.proc.stdin.write("build\n")
+    def build(self, command: str = "build", expect: str = "built") -> None:
+        self.proc.stdin.write(command + "\n")
         self.proc.stdin.flush()
         line = self.proc.stdout.readline()
-        assert line == "built\n", self.proc.stderr.read() if self.proc.poll() is not None else line
+        assert line == expect + "\n", self.proc.stderr.read() if self.proc.poll() is not None else line
 
     def close(self) -> str:
         self.proc.stdin.close()
@@ -122,13 +122,29 @@ def test_each_save_leaves_the_preview_as_a_full_build_and_rewrites_only_what_it_
         after = _stamps(preview.site)
         assert [p for p in page.values() if after[p] != before[p]] == []
 
-        # A notice withdrawn from publication: its page is gone from the preview, every output as a full build has it.
-        _edit(root / withheld.source, "disclosure: 主动公开", "disclosure: 不予公开")
+        # A downloadable file replaced by one with an older time (moved or unpacked into place).
+        pdf = sorted(root.glob("notices/*/*/*.pdf"))[0]
+        published = preview.site / "files" / pdf.relative_to(root / "notices")
+        assert published.read_bytes() == pdf.read_bytes()
+        pdf.write_bytes(pdf.read_bytes() + b"\n% replaced\n")
+        os.utime(pdf, ns=(10**18, 10**18))           # 2001: older than the copy
         preview.build()
+        assert published.read_bytes() == pdf.read_bytes()
+
+        # A save that fails (a disclosure value with a typo), then the notice
+        # withdrawn from publication: its page is gone, and so is its text in
+        # the search index, feeds and open data from the moment the pages are
+        # served, before those are made again.
+        _edit(root / withheld.source, "disclosure: 主动公开", "disclosure: 不予公 开")
+        preview.build(expect="failed")
+        _edit(root / withheld.source, "disclosure: 不予公 开", "disclosure: 不予公开")
+        preview.build("pages")
         assert not (preview.site / page[withheld.source]).exists()
+        for p in preview.site.rglob("*"):
+            if p.is_file() and p.suffix in (".html", ".js", ".json", ".csv", ".xml"):
+                assert withheld.title not in p.read_text(encoding="utf-8"), p
+        preview.build("settle", expect="settled")
         same_as_full_build("withheld")
-        text = " ".join(p.read_text(encoding="utf-8") for p in preview.site.rglob("*.html"))
-        assert withheld.title not in text
     finally:
         errors = preview.close()
     assert "Traceback" not in errors, errors
