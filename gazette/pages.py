@@ -121,8 +121,25 @@ def notice_page(n: PublicNotice, publication: Publication, index_page: Callable[
     made = made or markup(n)
     body, toc = Markup(made[0][0]), [dict(t) for t in made[0][1]]
 
-    def cited(number):
+    # The other notices the page shows (by number, title or address) are
+    # noted as it is made: a preview writes the page again when one of them
+    # changes (Page.reads, preview.py).
+    reads: set[str] = set()
+
+    def find(number):
         other = publication.by_number(number)
+        if other is not None:
+            reads.add(other.source)
+        return other
+
+    def by_source(source):
+        other = publication.by_source(source)
+        if other is not None:
+            reads.add(other.source)
+        return other
+
+    def cited(number):
+        other = find(number)
         return paths.href(n.page, other.page) if other and other.page != n.page else None
 
     body = Markup(link_numbers(body, cited))
@@ -146,9 +163,9 @@ def notice_page(n: PublicNotice, publication: Publication, index_page: Callable[
         "notice.html", n=n, body=body, attachment_texts=attachment_texts, qr=qr, home=paths.HOME,
         today=today,
         long_toc=_contents(toc) if len(toc) > LONG_TOC else None,
-        url=link(n.page), find=publication.by_number, by_source=publication.by_source, index_page=index_page, apply_page=paths.APPLY,
+        url=link(n.page), find=find, by_source=by_source, index_page=index_page, apply_page=paths.APPLY,
     )
-    return Page(n.page, n.title, html, toc)
+    return Page(n.page, n.title, html, toc, reads=frozenset(reads - {n.source}))
 
 
 def _qr(url: str) -> Markup:

@@ -5,10 +5,10 @@ site is made again.  The preview keeps what the last build knew (this
 module, for the life of the process) and writes again only the pages the
 change can reach:
 
-* a notice's page shows the notice itself and, by title and number, the
-  notices it names or is named by (supersedes, superseded_by, repeals,
-  repealed_by, cites, cited_by): it is written again when it or one of
-  those changed, before or after the save;
+* a notice's page shows the notice itself and, by title, number or
+  address, the other notices it names: the page notes which as it is made
+  (Page.reads, pages.notice_page), and is written again when it or one of
+  those changed;
 * everything a page links by name (which page a number or an index key
   leads to), the site's address and the day the pages state their status
   as of is the site's signature: when it changes, every page is written;
@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import background
-from .public import PublicNotice, Publication
+from .public import Publication
 
 
 @dataclass
@@ -45,6 +45,7 @@ class _Last:
     signature: tuple | None   # None after a failed build: nothing is taken as unchanged
     publication: Publication
     lists: dict               # index page source -> Page.lists
+    reads: dict               # notice page source -> Page.reads, when it was last made
 
 
 _last: dict[str, _Last] = {}      # site folder -> what the last preview build there knew
@@ -62,14 +63,6 @@ def signature(site, surroundings: str) -> tuple:
     )
 
 
-def _neighbours(pub: Publication, n: PublicNotice) -> set[str]:
-    """Sources of the notices n's page names (the template's number_link and notice_link)."""
-    numbers = [*n.cites, *n.supersedes, *n.superseded_by, *n.repeals, *([n.repealed_by] if n.repealed_by else [])]
-    out = {other.source for x in numbers if (other := pub.by_number(x)) is not None}
-    out.update(n.cited_by)
-    return out
-
-
 def unchanged(site_dir: str, site, pages, surroundings: str) -> set[str]:
     """The pages (their sources, Page.src) the last preview build into
     site_dir wrote exactly as this one would: none if there was none."""
@@ -80,12 +73,8 @@ def unchanged(site_dir: str, site, pages, surroundings: str) -> set[str]:
     before = {n.source: n for n in old.notices}
     now = {n.source: n for n in new.notices}
     changed = {s for s, n in now.items() if before.get(s) != n} | (before.keys() - now.keys())
-    reached = set(changed)
-    for pub in (old, new):
-        for n in pub.notices:
-            if n.source not in reached and not changed.isdisjoint(_neighbours(pub, n)):
-                reached.add(n.source)
-    out = {n.page for s, n in now.items() if s not in reached}
+    out = {n.page for s, n in now.items()
+           if s not in changed and (seen := last.reads.get(n.page)) is not None and changed.isdisjoint(seen)}
     out.update(p.src for p in pages
                if p.lists is not None and last.lists.get(p.src) == p.lists and changed.isdisjoint(p.lists[0]))
     return out
@@ -102,11 +91,16 @@ def narrowed(site_dir: str, site) -> bool:
     return any((m := now.get(n.source)) is None or (n.full_text and not m.full_text) for n in last.publication.notices)
 
 
-def remember(site_dir: str, site, pages, surroundings: str) -> None:
-    """Keep what this build knew, for the next one."""
-    _last.clear()                      # one preview at a time: let the old publication go
+def remember(site_dir: str, site, pages, surroundings: str, reads: dict) -> None:
+    """Keep what this build knew, for the next one (reads: Page.reads of the
+    notice pages this build made; the others' are kept from when they were made)."""
+    last = _last.get(site_dir)
+    known = {**(last.reads if last is not None and last.signature is not None else {}), **reads}
+    pages = list(pages)
     lists = {p.src: p.lists for p in pages if p.lists is not None}
-    _last[site_dir] = _Last(signature(site, surroundings), site.publication, lists)
+    _last.clear()                      # one preview at a time: let the old publication go
+    _last[site_dir] = _Last(signature(site, surroundings), site.publication, lists,
+                            {p.src: known[p.src] for p in pages if p.src in known})
 
 
 def forget(site_dir: str) -> None:

@@ -74,6 +74,8 @@ class Page:
     # An index page: (the sources of the notices it lists, and what else it
     # is made from), so a preview can tell it is unchanged (preview.py).
     lists: tuple | None = field(default=None, repr=False, compare=False)
+    # A notice's page, once made: the sources of the other notices it shows.
+    reads: frozenset | None = field(default=None, repr=False, compare=False)
 
     def rendered(self) -> Page:
         """The page with its HTML and headings."""

@@ -61,6 +61,7 @@ class _State:
     preview = False      # `build.py serve`: write again only the pages a save reaches (gazette/preview.py)
     surroundings = ""    # in a preview, the digest of everything but the notices that makes the pages
     written: set = set()      # what MkDocs writes in this build (site paths)
+    reads: dict = {}          # in a preview, Page.reads of the notice pages made in this build
     unchanged: set = set()    # in a preview, our pages the last build wrote as this one would
 
 
@@ -131,6 +132,7 @@ def on_config(config):
     _state.pages = {}
     _state.hand_written = []
     _state.unchanged = set()
+    _state.reads = {}
     _took("history and public view")
     if _state.preview:
         preview.stop_later()      # the last save's index and outputs, if still at work
@@ -250,6 +252,8 @@ def on_page_context(context, page, config, nav):
         made = ours.rendered()
         page.content = str(made.html)
         page.toc = get_toc(made.toc)
+        if made.reads is not None:
+            _state.reads[ours.src] = made.reads
     return context
 
 
@@ -344,7 +348,7 @@ def _finish_preview(site_dir: Path, site, site_name: str, hand_written: list[str
             rel = name if here == "." else f"{here}/{name}"
             if rel not in kept and not (here == "." and (name in _BACKGROUND_OUTPUTS or name.startswith("."))):
                 (site_dir / rel).unlink(missing_ok=True)
-    preview.remember(_state.site_dir, site, _state.pages.values(), _state.surroundings)
+    preview.remember(_state.site_dir, site, _state.pages.values(), _state.surroundings, _state.reads)
     _took("preview: pages written; index, feeds and open data follow")
 
 
