@@ -32,14 +32,22 @@ ROOT = Path(__file__).resolve().parent.parent
 LIBRARIES = ("markdown", "nh3", "jieba", "opencc", "mkdocs", "mkdocs-material", "jinja2", "pyyaml", "segno")
 
 
+def files_digest(*roots: Path) -> str:
+    """A digest of every file under these folders (or of these files), by
+    path and content: read afresh each time it is asked."""
+    h = hashlib.sha256()
+    for root in roots:
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        for p in files:
+            name = p.relative_to(ROOT) if p.is_relative_to(ROOT) else p
+            h.update(name.as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A digest of the code and data that turn notices into outputs."""
-    h = hashlib.sha256()
-    files = sorted(p for p in (ROOT / "gazette").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    for p in [*files, ROOT / "synonyms.txt"]:
-        if p.is_file():
-            h.update(p.relative_to(ROOT).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    h = hashlib.sha256(files_digest(ROOT / "gazette", ROOT / "synonyms.txt").encode())
     for name in LIBRARIES:
         try:
             version = metadata.version(name)
@@ -77,26 +85,31 @@ class Cache:
         except sqlite3.Error:
             self._db = None          # no cache (read-only disk, a broken file): builds are only slower
 
-    def get_many(self, ns: str, keys: list[str], raw: bool = False) -> dict[str, object]:
-        """The stored values of these keys (absent keys are left out); raw: text as stored."""
-        out: dict[str, object] = {}
+    def _select(self, ns: str, keys: list[str], columns: str) -> list[tuple]:
+        """Rows of these keys (500 at a time: SQLite's limit on parameters), noted as used."""
+        rows: list[tuple] = []
         if self._db is not None:
             for i in range(0, len(keys), 500):
                 chunk = keys[i:i + 500]
                 marks = ",".join("?" * len(chunk))
                 try:
-                    rows = self._db.execute(f"SELECT key, value FROM entries WHERE ns=? AND key IN ({marks})",
-                                            [ns, *chunk]).fetchall()
+                    rows += self._db.execute(f"SELECT {columns} FROM entries WHERE ns=? AND key IN ({marks})",
+                                             [ns, *chunk]).fetchall()
                 except sqlite3.Error:
-                    rows = []
-                for k, v in rows:
-                    try:
-                        out[k] = v if raw else json.loads(v)
-                    except ValueError:
-                        continue
+                    pass
         self.used.update((ns, k) for k in keys)
-        self.hits += len(out)
-        self.misses += len(keys) - len(out)
+        self.hits += len(rows)
+        self.misses += len(keys) - len(rows)
+        return rows
+
+    def get_many(self, ns: str, keys: list[str], raw: bool = False) -> dict[str, object]:
+        """The stored values of these keys (absent keys are left out); raw: text as stored."""
+        out: dict[str, object] = {}
+        for k, v in self._select(ns, keys, "key, value"):
+            try:
+                out[k] = v if raw else json.loads(v)
+            except ValueError:
+                continue
         return out
 
     @property
@@ -106,20 +119,7 @@ class Cache:
 
     def present(self, ns: str, keys: list[str]) -> set[str]:
         """Which of these keys are stored (their values are not read)."""
-        out: set[str] = set()
-        if self._db is not None:
-            for i in range(0, len(keys), 500):
-                chunk = keys[i:i + 500]
-                marks = ",".join("?" * len(chunk))
-                try:
-                    out.update(k for (k,) in self._db.execute(
-                        f"SELECT key FROM entries WHERE ns=? AND key IN ({marks})", [ns, *chunk]))
-                except sqlite3.Error:
-                    pass
-        self.used.update((ns, k) for k in keys)
-        self.hits += len(out)
-        self.misses += len(keys) - len(out)
-        return out
+        return {k for (k,) in self._select(ns, keys, "key")}
 
     def put_many(self, ns: str, items: dict[str, object], raw: bool = False) -> None:
         """Store values (JSON-able; raw: text, stored as it is)."""

@@ -36,7 +36,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import background
+from . import background, sitedir
 from .public import Publication
 
 
@@ -146,12 +146,12 @@ def later(jobs: list[tuple[background.Job, Path]], site_dir: Path) -> None:
                         continue
                     for new in sorted(folder.iterdir()):
                         old, aside = site_dir / new.name, site_dir / f".{new.name}-old"
-                        remove(aside)
+                        sitedir.remove(aside)
                         if old.exists():
                             old.rename(aside)
                         new.rename(old)
-                        remove(aside)
-                remove(folder)
+                        sitedir.remove(aside)
+                sitedir.remove(folder)
             except OSError as e:
                 print(f"The preview could not put its new search index, feeds or open data in place: {e}",
                       file=sys.stderr)
@@ -167,13 +167,6 @@ def later(jobs: list[tuple[background.Job, Path]], site_dir: Path) -> None:
 
 def _current(jobs) -> bool:
     return _later is not None and _later[0] is jobs
-
-
-def remove(path: Path) -> None:
-    if path.is_dir():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
 
 
 def stop_later(wait: bool = False) -> None:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -360,16 +359,20 @@ class _Version:
         return self.disclosure in LISTED
 
 
-_remembered: dict[tuple, tuple] = {}    # _past()'s answers, while the process lives (`serve`)
+_remembered: dict[tuple, tuple] = {}    # _past()'s answers for one commit, while the process lives (`serve`)
+_remembered_at: tuple = ()
 
 
 def _past(notice: Notice, history: History, hidden: frozenset) -> tuple[PublicRevision, ...]:
     """_revisions(), remembered for the same commit: they are read from git
     alone, so a preview that rebuilds after a save (no commit) reads them once."""
-    key = (str(history.repo), history.head, len(history.commits), str(notice.path), notice.disclosure, hidden,
+    global _remembered_at
+    at = (str(history.repo), history.head, len(history.commits))
+    if at != _remembered_at:           # another commit: what was read of the last one is let go
+        _remembered.clear()
+        _remembered_at = at
+    key = (str(notice.path), notice.disclosure, hidden,
            tuple((a.title, str(a.source), a.text is not None) for a in notice.attachments))
-    if any(k[:3] != key[:3] for k in itertools.islice(_remembered, 1)):
-        _remembered.clear()            # another commit: what was read of the last one is let go
     found = _remembered.get(key)
     if found is None:
         found = _remembered[key] = tuple(_revisions(notice, history, hidden))

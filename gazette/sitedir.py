@@ -96,7 +96,7 @@ def remove_leftovers(site_dir: Path) -> list[Path]:
         return removed
     for entry in site_dir.parent.iterdir():
         if entry.name.startswith((new_prefix(site_dir), old_prefix(site_dir))):
-            _remove(entry)
+            remove(entry)
             removed.append(entry)
     return removed
 
@@ -104,10 +104,10 @@ def remove_leftovers(site_dir: Path) -> list[Path]:
 def replaced(staging: Path) -> Path | None:
     """The site a staging folder (staging_folder()) is built to replace, if it is one and that site exists."""
     staging = Path(staging)
-    name, sep, _ = staging.name.partition(".new-")
-    if not (sep and name.startswith(".")):
+    name = staging.name[1:].rpartition(".new-")[0] if staging.name.startswith(".") else ""
+    site_dir = staging.parent / name
+    if not name or not staging.name.startswith(new_prefix(site_dir)):
         return None
-    site_dir = staging.parent / name[1:]
     return site_dir if site_dir.is_dir() and not site_dir.is_symlink() else None
 
 
@@ -116,7 +116,8 @@ def staging_folder(site_dir: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=new_prefix(site_dir), dir=site_dir.parent))
 
 
-def _remove(path: Path) -> None:
+def remove(path: Path) -> None:
+    """A file, link or folder, whichever it is; gone already is fine."""
     if path.is_symlink() or not path.is_dir():
         try:
             path.unlink()
@@ -179,7 +180,7 @@ def swap(new: Path, site_dir: Path) -> None:
         except OSError:
             old.rename(site_dir)   # put the previous site back
             raise
-    _remove(old)
+    remove(old)
 
 
 def say_waiting(site_dir: Path) -> None:

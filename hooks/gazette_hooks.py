@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import json
 import logging
 import os
@@ -216,7 +215,7 @@ def on_files(files: Files, config) -> Files:
             # A notice no longer public (or no longer in full) may be in the last
             # index, feeds and open data: they go now, and come back when made again.
             for name in _BACKGROUND_OUTPUTS:
-                preview.remove(Path(config.site_dir) / name)
+                sitedir.remove(Path(config.site_dir) / name)
     for n in site.publication.notices:
         for uri, source in n.downloads:
             generated.append(_Download.generated(config, uri, abs_src_path=str(source)))
@@ -359,12 +358,9 @@ _BACKGROUND_OUTPUTS = frozenset(p.split("/")[0] for p in (paths.SEARCH_DIR, path
 def _surroundings(config) -> str:
     """A digest of what makes every page besides the notices: the configuration,
     the templates and code, the theme overrides, the hand-written pages."""
-    h = hashlib.sha256()
-    h.update(Path(config.config_file_path).read_bytes() if config.config_file_path else b"")
+    from gazette.cache import files_digest
+
+    here = files_digest(ROOT / "gazette", ROOT / "overrides", ROOT / "hooks", Path(config.docs_dir),
+                        Path(config.config_file_path))
     # What the command line adds to the file (build.py serve: extra, the address).
-    h.update(json.dumps([dict(config.extra), config.site_url], sort_keys=True, default=str).encode())
-    for folder in (ROOT / "gazette", ROOT / "overrides", ROOT / "hooks", Path(config.docs_dir)):
-        for p in sorted(folder.rglob("*")):
-            if p.is_file() and "__pycache__" not in p.parts:
-                h.update(p.as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
-    return h.hexdigest()
+    return here + json.dumps([dict(config.extra), config.site_url], sort_keys=True, default=str)
