@@ -195,7 +195,9 @@ def cmd_build(args) -> int:
         except OSError as e:
             raise Failure(f"cannot write the site next to {site_dir}: {e.strerror}") from None
         try:
-            build(_mkdocs_config(args, staging))
+            # Dirty: MkDocs leaves alone the pages the hook took from the site
+            # this one replaces (gazette/preview.py); the folder starts empty.
+            build(_mkdocs_config(args, staging), dirty=True)
         except (MkDocsException, OSError) as e:
             shutil.rmtree(staging, ignore_errors=True)
             raise Failure(f"the site could not be built: {e}; {site_dir.name}/ was left as it was") from None

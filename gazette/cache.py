@@ -64,6 +64,13 @@ def key(*parts) -> str:
     return hashlib.sha256((code_fingerprint() + "\0" + data).encode()).hexdigest()
 
 
+def value_digest(value) -> str:
+    """A digest of a value made of our frozen dataclasses, tuples, strings,
+    numbers and dates: repr() is every field, in order, with no sets and no
+    addresses, so equal values have the same digest in every process."""
+    return hashlib.sha256(repr(value).encode()).hexdigest()
+
+
 def location() -> Path:
     return Path(os.environ.get("GAZETTE_CACHE") or ROOT / ".cache") / "gazette.sqlite3"
 

@@ -1,110 +1,166 @@
-"""What a preview (`build.py serve`) must write again after a save.
+"""What a build must write again after a change, and what it may keep.
 
 A clerk who saves one notice wants to see it at once, not after the whole
-site is made again.  The preview keeps what the last build knew (this
-module, for the life of the process) and writes again only the pages the
-change can reach:
+site is made again; a rebuild of ten thousand notices after one change
+should cost what the change touches.  So a build notes what it wrote (a
+Record) and the next build into the same folder writes again only the
+pages the change can reach:
 
 * a notice's page shows the notice itself and, by title, number or
   address, the other notices it names: the page notes which as it is made
   (Page.reads, pages.notice_page), and is written again when it or one of
-  those changed;
+  those changed (a notice is compared by a digest of everything it holds);
 * everything a page links by name (which page a number or an index key
-  leads to), the site's address and the day the pages state their status
-  as of is the site's signature: when it changes, every page is written;
+  leads to), the site's address, the day the pages state their status as
+  of, and the code, templates and configuration that make them are the
+  site's signature: when it changes, every page is written;
 * an index page lists notices by their own fields: it is written again when
   one of them changed or its list is not the last one (Page.lists);
 * the other pages (home, overviews, statistics, recent changes) are few and
   always written.
 
-The search index, the feeds and the open data are made in the background,
-at low priority, and moved in when done (until then the preview has the last
-ones): the page comes first.  site.zip and manifest.json are not made: a
-preview is not published.
+A preview (`build.py serve`) keeps its Record in the process and writes
+into the folder it serves; its search index, feeds and open data are made
+in the background, at low priority, and moved in when done (until then the
+preview has the last ones): the page comes first.  It makes no site.zip or
+manifest.json: a preview is not published.
 
-Only the preview works this way.  `build.py build` makes every page of a
-published site from nothing (or from the cache, cache.py), so that what is
-published never rests on this reasoning.
+`build.py build` keeps its Record in the build's cache (cache.py), writes a
+new site beside the old one as always (sitedir.py), and takes each page it
+may keep from the old site as a hard link (sitedir.link_kept): only a file
+the Record names with the same inode, size and time, so a site changed or
+replaced since is made again in full.  A test compares every such rebuild
+with a cold build of the same notices, byte for byte.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import background, sitedir
-from .public import Publication
+from .cache import code_fingerprint
+from .cache import value_digest as _digest
 
 
 @dataclass
-class _Last:
-    signature: tuple | None   # None after a failed build: nothing is taken as unchanged
-    publication: Publication
-    lists: dict               # index page source -> Page.lists
-    reads: dict               # notice page source -> Page.reads, when it was last made
+class Record:
+    """What a build into one folder knew, for the next build there."""
+
+    signature: str | None     # None after a failed build: nothing is taken as unchanged
+    notices: dict             # notice source -> digest of its PublicNotice
+    full: dict                # notice source -> shown in full (PublicNotice.full_text)
+    lists: dict               # index page source -> digest of its Page.lists
+    reads: dict               # notice page source -> sorted sources of Page.reads, when it was last made
+    files: dict = field(default_factory=dict)   # build: site path -> [inode, size, mtime_ns] as written
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data) -> Record | None:
+        try:
+            return cls(**data)
+        except TypeError:
+            return None
 
 
-_last: dict[str, _Last] = {}      # site folder -> what the last preview build there knew
-
-
-def signature(site, surroundings: str) -> tuple:
+def signature(site, surroundings: str) -> str:
     """What every page may show of the site as a whole (indexes.Site), and
     surroundings: a digest of what else makes every page (the configuration,
     templates, theme overrides, code), from the caller."""
     pub = site.publication
-    return (
-        surroundings, site.site_url, site.today, pub.commit, pub.has_history,
+    return _digest((
+        surroundings, code_fingerprint(), site.site_url, site.today, pub.has_history,
         tuple(sorted((kind, tuple(sorted(keys.items()))) for kind, keys in site.slugs.items())),
         tuple((str(n.doc_number) if n.doc_number else "", n.source, n.page) for n in pub.notices),
-    )
+    ))
 
 
-def unchanged(site_dir: str, site, pages, surroundings: str) -> set[str]:
-    """The pages (their sources, Page.src) the last preview build into
-    site_dir wrote exactly as this one would: none if there was none."""
-    last = _last.get(site_dir)
+def unchanged(last: Record | None, site, pages, surroundings: str) -> set[str]:
+    """The pages (their sources, Page.src) the build last into this folder
+    wrote exactly as this one would: none if there was none."""
     if last is None or last.signature != signature(site, surroundings):
         return set()
-    old, new = last.publication, site.publication
-    before = {n.source: n for n in old.notices}
-    now = {n.source: n for n in new.notices}
-    changed = {s for s, n in now.items() if before.get(s) != n} | (before.keys() - now.keys())
-    out = {n.page for s, n in now.items()
-           if s not in changed and (seen := last.reads.get(n.page)) is not None and changed.isdisjoint(seen)}
+    now = {n.source: _digest(n) for n in site.publication.notices}
+    changed = {s for s, d in now.items() if last.notices.get(s) != d} | (last.notices.keys() - now.keys())
+    by_source = {n.source: n for n in site.publication.notices}
+    out = {by_source[s].page for s in now
+           if s not in changed and (seen := last.reads.get(by_source[s].page)) is not None and changed.isdisjoint(seen)}
     out.update(p.src for p in pages
-               if p.lists is not None and last.lists.get(p.src) == p.lists and changed.isdisjoint(p.lists[0]))
+               if p.lists is not None and last.lists.get(p.src) == _digest(p.lists) and changed.isdisjoint(p.lists[0]))
     return out
+
+
+def record(site, pages, surroundings: str, reads: dict, last: Record | None) -> Record:
+    """What this build knew, for the next one (reads: Page.reads of the
+    notice pages this build made; the others' are kept from when they were made)."""
+    known = {**(last.reads if last is not None and last.signature is not None else {}),
+             **{src: sorted(seen) for src, seen in reads.items()}}
+    pages = list(pages)
+    notices = site.publication.notices
+    return Record(signature(site, surroundings), {n.source: _digest(n) for n in notices},
+                  {n.source: n.full_text for n in notices},
+                  {p.src: _digest(p.lists) for p in pages if p.lists is not None},
+                  {p.src: known[p.src] for p in pages if p.src in known})
+
+
+# What a build wrote, in its cache: one entry per site folder and part
+# ("pages": a Record; "search": search.write_index()'s), replaced by each build there.
+_NS = "built"
+
+
+def _cache_key(site_dir: Path, part: str) -> str:
+    return hashlib.sha256(f"{part}\0{Path(site_dir).resolve()}".encode()).hexdigest()
+
+
+def stored(cache, site_dir: Path, part: str):
+    return cache.get_many(_NS, [_cache_key(site_dir, part)]).get(_cache_key(site_dir, part))
+
+
+def store(cache, site_dir: Path, part: str, data) -> None:
+    cache.put_many(_NS, {_cache_key(site_dir, part): data})
+
+
+def load(cache, site_dir: Path) -> Record | None:
+    data = stored(cache, site_dir, "pages")
+    return Record.from_json(data) if isinstance(data, dict) else None
+
+
+def save(cache, site_dir: Path, rec: Record) -> None:
+    store(cache, site_dir, "pages", rec.to_json())
+
+
+_last: dict[str, Record] = {}      # a preview's folder -> what the last preview build there knew
+
+
+def last(site_dir: str) -> Record | None:
+    return _last.get(site_dir)
 
 
 def narrowed(site_dir: str, site) -> bool:
     """Whether a notice the folder may still show in its search index, feeds
     or open data (made in the background, so still the last ones) is no
     longer public, or no longer in full: those must go before anything is served."""
-    last = _last.get(site_dir)
-    if last is None:
+    rec = _last.get(site_dir)
+    if rec is None:
         return False               # the first build: the folder holds none
     now = {n.source: n for n in site.publication.notices}
-    return any((m := now.get(n.source)) is None or (n.full_text and not m.full_text) for n in last.publication.notices)
+    return any((m := now.get(s)) is None or (full and not m.full_text) for s, full in rec.full.items())
 
 
-def remember(site_dir: str, site, pages, surroundings: str, reads: dict) -> None:
-    """Keep what this build knew, for the next one (reads: Page.reads of the
-    notice pages this build made; the others' are kept from when they were made)."""
-    last = _last.get(site_dir)
-    known = {**(last.reads if last is not None and last.signature is not None else {}), **reads}
-    pages = list(pages)
-    lists = {p.src: p.lists for p in pages if p.lists is not None}
-    _last.clear()                      # one preview at a time: let the old publication go
-    _last[site_dir] = _Last(signature(site, surroundings), site.publication, lists,
-                            {p.src: known[p.src] for p in pages if p.src in known})
+def remember(site_dir: str, rec: Record) -> None:
+    _last.clear()                      # one preview at a time
+    _last[site_dir] = rec
 
 
 def forget(site_dir: str) -> None:
-    """After a failed build nothing is taken as unchanged (the publication is
+    """After a failed build nothing is taken as unchanged (what was public is
     kept: narrowed() still compares with what the folder may hold)."""
     if site_dir in _last:
         _last[site_dir].signature = None

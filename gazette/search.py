@@ -373,23 +373,31 @@ def _read_bucket(files: list[Path]) -> dict[str, str]:
     return {term: "".join(parts) for term, parts in out.items()}
 
 
-def stream_index(publication: Publication, site_dir: Path, words: bool = True, cache=None) -> int:
-    """Write the index under site_dir with bounded memory; return the bytes written."""
+def _shard_count(size: int) -> int:
+    return 1 << max(0, math.ceil(math.log2(max(size, 1) / SHARD_BYTES)))
+
+
+def _term_size(term: str, encoded: str) -> int:
+    """What one term adds to the index's size, which sets the shard count."""
+    return len(encoded) + len(term.encode()) + 6
+
+
+def stream_index(publication: Publication, site_dir: Path, words: bool = True, cache=None) -> dict:
+    """Write the index under site_dir with bounded memory; return its shard
+    count, the size that set it and the files written (see patch_index())."""
     import shutil
     import tempfile
 
     notices = publication.notices      # newest first: a lower id is newer
     site_dir = Path(site_dir)
     (site_dir / paths.SEARCH_META).parent.mkdir(parents=True, exist_ok=True)
-    total = 0
+    written: list[str] = []
 
     def write(rel: str, content: str) -> None:
-        nonlocal total
         path = site_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = content.encode("utf-8")
-        path.write_bytes(data)
-        total += len(data)
+        path.write_bytes(content.encode("utf-8"))
+        written.append(rel)
 
     keys = [cache_key(n, words) for n in notices] if cache is not None else None
     if cache is not None:
@@ -429,9 +437,9 @@ def stream_index(publication: Publication, site_dir: Path, words: bool = True, c
         size = 0
         for b in range(BUCKETS):
             encoded = _read_bucket([half / f"{b}.txt" for half in halves])
-            size += sum(len(v) + len(k.encode()) + 6 for k, v in encoded.items())
+            size += sum(_term_size(k, v) for k, v in encoded.items())
             (tmp / f"{b}.json").write_text(json.dumps(encoded, ensure_ascii=False), encoding="utf-8")
-        shards = 1 << max(0, math.ceil(math.log2(max(size, 1) / SHARD_BYTES)))
+        shards = _shard_count(size)
         if shards <= BUCKETS:        # shard k holds the buckets b with b % shards == k
             for k in range(shards):
                 merged: dict[str, str] = {}
@@ -449,10 +457,128 @@ def stream_index(publication: Publication, site_dir: Path, words: bool = True, c
     for doc_id, notice in enumerate(notices):
         for rel, content in _doc_files(doc_id, notice).items():
             write(rel, content)
+    _write_common(write, notices, shards)
+    return {"shards": shards, "size": size, "files": written, "keys": keys}
+
+
+def _write_common(write, notices, shards: int) -> None:
+    """The files every notice's change may change: counts, years, issuers; the rules."""
     write(paths.SEARCH_META, _call("meta", 0, _meta(notices)))
     write(paths.SEARCH_RULES, _rules(shards))
     write(paths.SEARCH_T2S, _call("t2s", 0, tokens.t2s_values()))   # loaded only for a traditional query
-    return total
+
+
+PATCH_LIMIT = 200      # changed notices past which the index is made again rather than patched
+
+
+def patch_index(publication: Publication, site_dir: Path, earlier: Path, last: dict, cache,
+                words: bool = True) -> dict | None:
+    """Write the index under site_dir as the last one (last: its record, as
+    write_index() returns it; earlier: the site holding it), changed only
+    where notices changed: their postings leave the terms they were in and
+    join the terms they are in now, their text files are written again, and
+    every other file is taken from the earlier site as it is (a hard link,
+    sitedir.link_kept, only of a file as it was written).  The same bytes as
+    stream_index() would write (a test compares them).  None, with nothing
+    written, where it cannot: another number or order of notices, other
+    code, too many changes, a changed shard count, a file or cached posting
+    missing."""
+    from . import sitedir
+    from .cache import code_fingerprint, value_digest
+
+    notices = publication.notices
+    docs = [value_digest(n) for n in notices]
+    if (cache is None or not isinstance(last, dict) or last.get("code") != code_fingerprint()
+            or last.get("words") != words or len(last.get("docs", ())) != len(docs)
+            or len(last.get("keys") or ()) != len(docs)):
+        return None
+    changed = [i for i, (a, b) in enumerate(zip(last["docs"], docs)) if a != b]
+    if len(changed) > PATCH_LIMIT:
+        return None
+    keys = list(last["keys"])
+    stored = cache.get_many("postings", [keys[i] for i in changed], raw=True)
+    before = {i: _unpack(stored[keys[i]]) if keys[i] in stored else None for i in changed}
+    if any(w is None for w in before.values()):
+        return None
+    for i in changed:
+        keys[i] = cache_key(notices[i], words)
+    made = notice_weights([notices[i] for i in changed], words, cache, [keys[i] for i in changed])
+    after = dict(zip(changed, [w for _, w in made]))       # a list: the generator stores what it made at its end
+    cache.used.update(("postings", k) for k in keys)
+
+    files: dict = last.get("files") or {}
+    shards, size = last["shards"], last["size"]
+    terms = {t for w in (*before.values(), *after.values()) for t in w}
+    by_shard: dict[int, list[str]] = defaultdict(list)
+    for t in terms:
+        by_shard[shard_of(t, shards)].append(t)
+    gone = set(changed)
+    patched: dict[int, dict[str, str]] = {}
+    for k, ts in by_shard.items():
+        rel = paths.search_shard(k)
+        data = _read_shard(Path(earlier) / rel, k, files.get(rel))
+        if data is None:
+            return None
+        for t in ts:
+            old = data.pop(t, None)
+            pairs: list[tuple[int, int]] = []
+            if old is not None:
+                size -= _term_size(t, old)
+                nums, last_id = decode_numbers(old), -1
+                for g, w in zip(nums[0::2], nums[1::2]):
+                    last_id += g + 1
+                    if last_id not in gone:
+                        pairs.append((last_id, w))
+            pairs += [(i, after[i][t]) for i in changed if t in after[i]]
+            if pairs:
+                pairs.sort()
+                nums, prev = [], -1
+                for doc_id, w in pairs:
+                    nums += [doc_id - prev - 1, w]
+                    prev = doc_id
+                data[t] = encode_numbers(nums)
+                size += _term_size(t, data[t])
+        patched[k] = data
+    if _shard_count(size) != shards:
+        return None
+
+    out = Path(site_dir)
+    fresh: dict[str, str] = {paths.search_shard(k): _call("shard", k, data) for k, data in patched.items()}
+    dropped = set()
+    for i in changed:
+        made = _doc_files(i, notices[i])
+        fresh.update(made)
+        if paths.search_more(i) not in made:
+            dropped.add(paths.search_more(i))
+    common: dict[str, str] = {}
+    _write_common(common.__setitem__, notices, shards)
+    fresh.update(common)
+    keep = [rel for rel in files if rel not in fresh and rel not in dropped]
+    if sitedir.link_kept(earlier, out, keep, files) != set(keep):
+        return None              # the caller clears site_dir and makes the index in full
+    for rel, content in fresh.items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8"))
+    return {"shards": shards, "size": size, "files": sorted({*keep, *fresh}), "keys": keys, "docs": docs,
+            "patched": len(changed)}
+
+
+def _read_shard(path: Path, k: int, recorded) -> dict[str, str] | None:
+    """A shard file's terms, if it is as its build recorded it (sitedir.stats)."""
+    import os
+
+    try:
+        st = os.stat(path)
+        if recorded is None or [st.st_ino, st.st_size, st.st_mtime_ns] != recorded:
+            return None
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    head, tail = f"__gz.shard({k},", ");\n"
+    if not (text.startswith(head) and text.endswith(tail)):
+        return None
+    return json.loads(text[len(head):-len(tail)])
 
 
 def build_index(publication: Publication, words: bool = True) -> dict[str, str]:
@@ -549,7 +675,8 @@ def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def start_index(publication: Publication, site_dir: Path, preview: bool = False) -> background.Job:
+def start_index(publication: Publication, site_dir: Path, preview: bool = False,
+                earlier: Path | None = None, final: Path | None = None) -> background.Job:
     """write_index() under site_dir in a second process (background.py), with
     the build's cache, while the first renders the pages.  For a preview
     (preview.py) at low priority, and the cache is not swept: the page comes first."""
@@ -562,9 +689,11 @@ def start_index(publication: Publication, site_dir: Path, preview: bool = False)
 
         start = time.perf_counter()
         cache = Cache()
-        write_index(publication, site_dir, cache=cache)
+        made = write_index(publication, site_dir, cache=cache, earlier=earlier, final=final)
         if os.environ.get("GAZETTE_TIMING"):
-            print(f"[timing] search index (second process): {time.perf_counter() - start:.1f} s", file=sys.stderr)
+            how = f"patched for {made['patched']} notices" if "patched" in made else "in full"
+            print(f"[timing] search index (second process, {how}): {time.perf_counter() - start:.1f} s",
+                  file=sys.stderr)
         if not preview:
             cache.sweep(("postings",))
         cache.close()
@@ -572,6 +701,27 @@ def start_index(publication: Publication, site_dir: Path, preview: bool = False)
     return background.start(work, yielding=preview)
 
 
-def write_index(publication: Publication, site_dir: Path, words: bool = True, cache=None) -> int:
-    """Write the index under site_dir; return the number of bytes written."""
-    return stream_index(publication, site_dir, words, cache)
+def write_index(publication: Publication, site_dir: Path, words: bool = True, cache=None,
+                earlier: Path | None = None, final: Path | None = None) -> dict:
+    """Write the index under site_dir.  With final (the site it is built for)
+    and earlier (the site it replaces), the index of the last build of that
+    site is patched where it can be (patch_index()), and what was written is
+    recorded in the cache for the next build.  Returns that record."""
+    import shutil
+
+    from . import preview as kept
+    from .cache import code_fingerprint, value_digest
+
+    last = kept.stored(cache, final, "search") if cache is not None and final is not None else None
+    made = patch_index(publication, site_dir, earlier, last, cache, words) if earlier is not None else None
+    if made is None:
+        shutil.rmtree(Path(site_dir) / paths.SEARCH_DIR, ignore_errors=True)
+        made = stream_index(publication, site_dir, words, cache)
+        made["docs"] = [value_digest(n) for n in publication.notices] if final is not None else []
+    made.update(code=code_fingerprint(), words=words)
+    if final is not None and cache is not None:
+        from . import sitedir
+
+        made["files"] = sitedir.stats(site_dir, made["files"])
+        kept.store(cache, final, "search", made)
+    return made

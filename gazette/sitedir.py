@@ -101,14 +101,60 @@ def remove_leftovers(site_dir: Path) -> list[Path]:
     return removed
 
 
-def replaced(staging: Path) -> Path | None:
-    """The site a staging folder (staging_folder()) is built to replace, if it is one and that site exists."""
+def target(staging: Path) -> Path | None:
+    """The site a staging folder (staging_folder()) is built to become, if it is one."""
     staging = Path(staging)
     name = staging.name[1:].rpartition(".new-")[0] if staging.name.startswith(".") else ""
     site_dir = staging.parent / name
     if not name or not staging.name.startswith(new_prefix(site_dir)):
         return None
-    return site_dir if site_dir.is_dir() and not site_dir.is_symlink() else None
+    return site_dir
+
+
+def replaced(staging: Path) -> Path | None:
+    """The site a staging folder is built to replace, if it is one and that site exists."""
+    site_dir = target(staging)
+    return site_dir if site_dir is not None and site_dir.is_dir() and not site_dir.is_symlink() else None
+
+
+def stats(folder: Path, rels) -> dict[str, list[int]]:
+    """[inode, size, mtime_ns] of these files under folder (those that exist):
+    what link_kept() compares a file with before taking it."""
+    out = {}
+    for rel in rels:
+        try:
+            st = os.stat(Path(folder) / rel)
+        except OSError:
+            continue
+        out[rel] = [st.st_ino, st.st_size, st.st_mtime_ns]
+    return out
+
+
+def link_kept(earlier: Path, staging: Path, rels, recorded: dict) -> set[str]:
+    """Hard-link into the staging folder each of these files of the site it
+    replaces that is still as a build recorded it (stats()): the same inode,
+    size and time, so nothing has written it since.  The new site shares the
+    file; nothing writes a shared file (the build writes only what it did not
+    link, and unlinks before writing), and the old site is deleted once the
+    new one is in place.  Returns the files linked; any other is made again."""
+    linked = set()
+    made: set[Path] = set()
+    for rel in rels:
+        want = recorded.get(rel)
+        src = Path(earlier) / rel
+        try:
+            st = os.stat(src)
+            if want is None or [st.st_ino, st.st_size, st.st_mtime_ns] != want:
+                continue
+            dest = Path(staging) / rel
+            if dest.parent not in made:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                made.add(dest.parent)
+            os.link(src, dest)
+        except OSError:
+            continue
+        linked.add(rel)
+    return linked
 
 
 def staging_folder(site_dir: Path) -> Path:

@@ -57,11 +57,14 @@ class _State:
     cache = None         # gazette.cache.Cache: the notices' HTML, read as their pages are written
     notices_dir: Path | None = None
     site_dir = ""
-    preview = False      # `build.py serve`: write again only the pages a save reaches (gazette/preview.py)
-    surroundings = ""    # in a preview, the digest of everything but the notices that makes the pages
+    preview = False      # `build.py serve`: writes into the folder it serves (gazette/preview.py)
+    surroundings = ""    # the digest of everything but the notices that makes the pages
     written: set = set()      # what MkDocs writes in this build (site paths)
-    reads: dict = {}          # in a preview, Page.reads of the notice pages made in this build
-    unchanged: set = set()    # in a preview, our pages the last build wrote as this one would
+    reads: dict = {}          # Page.reads of the notice pages made in this build
+    unchanged: set = set()    # our pages the last build wrote as this one would (kept, not made again)
+    last = None               # gazette.preview.Record of the last build into this folder
+    kept = False              # a build took files from the site it replaces (sitedir.link_kept)
+    ours: list = []           # the site paths of our pages and attachments
 
 
 class _Download(File):
@@ -70,11 +73,23 @@ class _Download(File):
     time, so a change of size or of either time counts too."""
 
     def is_modified(self) -> bool:
+        return not self.copied_in(Path(self.abs_dest_path).parent)
+
+    def copied_in(self, folder: Path) -> bool:
+        """Whether folder holds a copy of the file as it is now (by size and time)."""
         try:
-            src, dest = os.stat(self.abs_src_path), os.stat(self.abs_dest_path)
+            src, dest = os.stat(self.abs_src_path), os.stat(Path(folder) / Path(self.abs_dest_path).name)
         except OSError:
-            return True
-        return src.st_size != dest.st_size or max(src.st_mtime_ns, src.st_ctime_ns) > dest.st_mtime_ns
+            return False
+        return src.st_size == dest.st_size and max(src.st_mtime_ns, src.st_ctime_ns) <= dest.st_mtime_ns
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        # A new file, never written through: the copy there may be one the
+        # site being replaced shares (sitedir.link_kept).
+        Path(self.abs_dest_path).unlink(missing_ok=True)
+        super().copy_file(dirty=False)
 
 
 class _Generated(File):
@@ -132,16 +147,18 @@ def on_config(config):
     _state.hand_written = []
     _state.unchanged = set()
     _state.reads = {}
+    _state.last = None
+    _state.kept = False
     _took("history and public view")
     if _state.preview:
         preview.stop_later()      # the last save's index and outputs, if still at work
-        _quiet_dirty_warning()
+    _quiet_dirty_warning()
     _start_search_index(publication, Path(config.site_dir))
     return config
 
 
 def _quiet_dirty_warning() -> None:
-    """MkDocs warns of every dirty build (the preview's, on purpose); strict mode would fail it."""
+    """MkDocs warns of every dirty build (ours, on purpose: gazette/preview.py); strict mode would fail it."""
     log = logging.getLogger("mkdocs.commands.build")
     if not any(getattr(f, "gazette_preview", False) for f in log.filters):
         def drop(record) -> bool:
@@ -160,7 +177,9 @@ def _start_search_index(publication, site_dir: Path) -> None:
     target.mkdir(mode=0o700, parents=True)      # beside a preview's private folder: as private
     if _state.preview:
         preview.scratch(target)
-    _state.search = (start_index(publication, target, preview=_state.preview), target)
+    # A build patches the index of the site it replaces where it can (search.patch_index).
+    earlier, final = (None, None) if _state.preview else (sitedir.replaced(site_dir), sitedir.target(site_dir))
+    _state.search = (start_index(publication, target, _state.preview, earlier, final), target)
 
 
 def _stop_search_index() -> None:
@@ -205,9 +224,12 @@ def on_files(files: Files, config) -> Files:
     for page in site.pages(made):
         _state.pages[page.src] = page
         generated.append(_Generated.generated(config, page.src, content=""))
+    _state.surroundings = _surroundings(config)
+    downloads = [_Download.generated(config, uri, abs_src_path=str(source))
+                 for n in site.publication.notices for uri, source in n.downloads]
     if _state.preview:
-        _state.surroundings = _surroundings(config)
-        _state.unchanged = preview.unchanged(_state.site_dir, site, _state.pages.values(), _state.surroundings)
+        _state.last = preview.last(_state.site_dir)
+        _state.unchanged = preview.unchanged(_state.last, site, _state.pages.values(), _state.surroundings)
         for f in files.documentation_pages():      # hand-written: few, and they show the nav
             if f.src_uri not in _state.pages:
                 Path(f.abs_dest_path).unlink(missing_ok=True)
@@ -216,9 +238,10 @@ def on_files(files: Files, config) -> Files:
             # index, feeds and open data: they go now, and come back when made again.
             for name in _BACKGROUND_OUTPUTS:
                 sitedir.remove(Path(config.site_dir) / name)
-    for n in site.publication.notices:
-        for uri, source in n.downloads:
-            generated.append(_Download.generated(config, uri, abs_src_path=str(source)))
+    else:
+        _keep_unchanged(config, cache, site, generated, downloads)
+    generated += downloads
+    _state.ours = [f.dest_uri for f in generated]
 
     for f in generated:
         if files.get_file_from_path(f.src_uri) is not None:
@@ -229,6 +252,25 @@ def on_files(files: Files, config) -> Files:
     _state.written = {f.dest_uri for f in files}
     _took("our pages")
     return files
+
+
+def _keep_unchanged(config, cache, site, generated: list[File], downloads: list[File]) -> None:
+    """A build over a site a build recorded (gazette/preview.py): the pages
+    and attachments that would be written as they are there are taken from
+    it (hard links), and MkDocs, in its dirty build, leaves them alone."""
+    staging = Path(config.site_dir)
+    earlier, final = sitedir.replaced(staging), sitedir.target(staging)
+    if earlier is None or final is None:
+        return
+    last = _state.last = preview.load(cache, final)
+    if last is None:
+        return
+    same = preview.unchanged(last, site, _state.pages.values(), _state.surroundings)
+    pages = {f.dest_uri: f.src_uri for f in generated if f.src_uri in same}
+    copies = [f.dest_uri for f in downloads if f.copied_in(earlier / Path(f.dest_uri).parent)]
+    linked = sitedir.link_kept(earlier, staging, [*pages, *copies], last.files)
+    _state.unchanged = {src for dest, src in pages.items() if dest in linked}
+    _state.kept = bool(linked)
 
 
 def on_page_content(html: str, page, config, files) -> str:
@@ -259,6 +301,8 @@ def on_page_context(context, page, config, nav):
 def on_post_page(output: str, page, config) -> str:
     if page.file.src_uri in _state.pages:
         page.content = None
+        if _state.kept:        # a new file, never written through one the replaced site shares
+            Path(page.file.abs_dest_path).unlink(missing_ok=True)
     return output
 
 
@@ -307,6 +351,21 @@ def on_post_build(config) -> None:
     clean = is_clean(repo) if publication.commit and repo else None
     write_manifest(site_dir, build_manifest(site_dir, publication, clean, where, files))
     _took("manifest")
+    _record(site_dir, site, config)
+
+
+def _record(site_dir: Path, site, config) -> None:
+    """What this build wrote, for the next build of the same site (gazette/preview.py)."""
+    final = sitedir.target(site_dir)
+    if final is None:          # not built by build.py: nothing is kept from it
+        return
+    rec = preview.record(site, _state.pages.values(), _state.surroundings, _state.reads, _state.last)
+    rec.files = sitedir.stats(site_dir, _state.ours)
+    cache = Cache()
+    try:
+        preview.save(cache, final, rec)
+    finally:
+        cache.close()
 
 
 def _unlink_mkdocs_sitemap(site_dir: Path) -> None:
@@ -347,7 +406,8 @@ def _finish_preview(site_dir: Path, site, site_name: str, hand_written: list[str
             rel = name if here == "." else f"{here}/{name}"
             if rel not in kept and not (here == "." and (name in _BACKGROUND_OUTPUTS or name.startswith("."))):
                 (site_dir / rel).unlink(missing_ok=True)
-    preview.remember(_state.site_dir, site, _state.pages.values(), _state.surroundings, _state.reads)
+    preview.remember(_state.site_dir,
+                     preview.record(site, _state.pages.values(), _state.surroundings, _state.reads, _state.last))
     _took("preview: pages written; index, feeds and open data follow")
 
 

@@ -17,7 +17,7 @@ import sys
 import pytest
 from conftest import ROOT, digests
 
-from gazette import cache, search
+from gazette import cache, paths, search
 from gazette.corpus import load_corpus
 from gazette.public import publish
 
@@ -129,3 +129,107 @@ def test_the_streamed_index_is_the_index_built_in_memory(tmp_path, monkeypatch, 
                for p in tmp_path.rglob("*") if p.is_file()}
     assert written == expected
     assert not any(p.name.startswith(".postings") for p in tmp_path.iterdir())   # no work files left
+
+
+def _files(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_patched_search_index_is_the_index_made_in_full(tmp_path, monkeypatch):
+    """A rebuild patches the last index where notices changed (search.patch_index):
+    a term a notice no longer has loses it, a new term gains it, a weight
+    changes, its text file is written again; every other file is the last
+    one's.  The result must be the bytes a full build writes, and an index
+    altered on disk must not be patched."""
+    import dataclasses
+
+    from gazette.cache import Cache
+
+    monkeypatch.setattr(search, "SHARD_BYTES", 4000)        # many shards, most untouched by one notice
+    store = Cache(tmp_path / "cache.sqlite3")
+    publication = publish(load_corpus(ROOT / "notices", root=ROOT), None)
+    site = tmp_path / "site"
+    first = search.write_index(publication, site, cache=store, final=site)
+    assert "patched" not in first and first["shards"] > 8
+
+    target = next(i for i, n in enumerate(publication.notices) if n.full_text and n.body and len(n.body) > 400)
+    n = publication.notices[target]
+    changed = dataclasses.replace(n, title=n.title + "（修订稿）", body=n.body[:300] + "\n\n新增龘龘条款，自印发之日起施行。")
+    edited = dataclasses.replace(publication, notices=(*publication.notices[:target], changed,
+                                                       *publication.notices[target + 1:]))
+    patched_dir = tmp_path / "patched"
+    made = search.write_index(edited, patched_dir, cache=store, earlier=site, final=site)
+    full_dir = tmp_path / "full"
+    search.stream_index(edited, full_dir)
+    assert made["patched"] == 1
+    assert _files(patched_dir) == _files(full_dir)
+    assert "龘龘" in (patched_dir / paths.search_text(target)).read_text(encoding="utf-8")
+    kept = {rel for rel in made["files"] if (patched_dir / rel).stat().st_ino == (site / rel).stat().st_ino}
+    others = {rel for rel in made["files"] if "/shards/" not in rel and rel.count("/") == 2
+              and rel.rsplit("/", 1)[1] != f"{target}.js"}
+    assert others and others <= kept                   # the other notices' text files were taken, not written
+
+    # Back to the first text, from the patched index: the first index again.
+    back = tmp_path / "back"
+    again = search.write_index(publication, back, cache=store, earlier=patched_dir, final=site)
+    assert again["patched"] == 1
+    assert _files(back) == _files(site)
+
+    # A shard altered on disk (the same size, another time): nothing is patched from it.
+    shard = next(rel for rel in again["files"] if "/shards/" in rel)
+    data = (back / shard).read_bytes()
+    (back / shard).unlink()
+    (back / shard).write_bytes(data.replace(b'":"', b'":"!', 1)[:len(data)])
+    fresh = tmp_path / "fresh"
+    redone = search.write_index(edited, fresh, cache=store, earlier=back, final=site)
+    assert "patched" not in redone
+    assert _files(fresh) == _files(full_dir)
+    store.close()
+
+
+def test_a_rebuild_keeps_only_the_pages_a_change_cannot_reach(tmp_path):
+    """build.py build over a site it recorded (gazette/preview.py) takes the
+    pages and attachments the change cannot reach from that site, as hard
+    links, and writes the rest: the site must be byte for byte a cold build's.
+    A title shown on another notice's page changes that page too; a page
+    altered on disk since is written again, not kept."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synthetic import make_repository
+
+    notices = make_repository(tmp_path / "repo", 120)
+    pub = publish(load_corpus(notices, root=notices.parent), None)
+    citing = next(n for n in pub.notices if not n.doc_number and n.cites)
+    cited = pub.by_number(citing.cites[0])
+    related = {citing.source, cited.source, *cited.cited_by}
+    quiet = next(n for n in pub.notices if n.source not in related and not n.cites and not n.cited_by
+                 and not n.supersedes and not n.superseded_by and n.downloads)
+    warm, site = tmp_path / "warm-cache", tmp_path / "site"
+    _build(notices, site, warm)
+
+    def inodes() -> dict[str, int]:
+        return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+
+    before = inodes()
+    # A notice without a number that cites another: the cited page names it by its title.
+    source = notices.parent / citing.source
+    text = source.read_text(encoding="utf-8")
+    assert f"title: {citing.title}\n" in text
+    source.write_text(text.replace(f"title: {citing.title}\n", f"title: {citing.title}（修订）\n", 1), encoding="utf-8")
+    rebuilt = _build(notices, site, warm)
+    assert _differing(rebuilt, _build(notices, tmp_path / "cold", tmp_path / "cold-cache")) == []
+    after = inodes()
+    page = paths.html_path
+    assert after[page(quiet.page)] == before[page(quiet.page)]                   # kept
+    assert all(after[uri] == before[uri] for uri, _ in quiet.downloads)
+    assert after[page(cited.page)] != before[page(cited.page)]                   # shows the new title
+    assert f"{citing.title}（修订）" in (site / page(cited.page)).read_text(encoding="utf-8")
+    assert after[page(citing.page)] != before[page(citing.page)]
+    kept = sum(after[rel] == before.get(rel) for rel in after)
+    assert kept > len(after) // 2
+
+    # A page altered on disk after the build: the next build writes it again.
+    altered = site / page(quiet.page)
+    altered.write_text(altered.read_text(encoding="utf-8").replace("</body>", "<script>1</script></body>"),
+                       encoding="utf-8")
+    again = _build(notices, site, warm)
+    assert again == rebuilt
