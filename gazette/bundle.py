@@ -11,6 +11,9 @@ replaces, compressed as it is, instead of compressing it again (most of the
 time the zip takes).  Only from a zip this code wrote with this zlib (the
 build's cache knows its hash) and only for a member whose bytes, inflated,
 are the file's: so the zip is the same, byte for byte, as a cold build's.
+Where the last build recorded the zip and the file (known: both still as it
+wrote them, sitedir.unchanged_since, a page the rebuild kept), the member is
+taken without reading the file or inflating it.
 """
 
 from __future__ import annotations
@@ -46,27 +49,29 @@ def _digest(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def _earlier(previous: Path | None, cache) -> zipfile.ZipFile | None:
-    """The zip being replaced, if this code made it with this zlib."""
+def _earlier(previous: Path | None, cache, known: dict) -> tuple[zipfile.ZipFile | None, bool]:
+    """The zip being replaced, if this code made it with this zlib; and
+    whether it is still as the last build recorded it (known)."""
     if previous is None or cache is None or not previous.is_file():
-        return None
+        return None, False
     from . import cache as store
+    from .sitedir import unchanged_since
 
-    k = store.key("bundle", _digest(previous))
+    was = known.get(paths.BUNDLE)
+    recorded = was is not None and len(was) > 3 and unchanged_since(previous, was)
+    k = store.key("bundle", was[3] if recorded else _digest(previous))
     if cache.get_many("bundle", [k]).get(k) != _made_by():
-        return None
+        return None, False
     try:
-        return zipfile.ZipFile(previous)
+        return zipfile.ZipFile(previous), recorded
     except (OSError, zipfile.BadZipFile):
-        return None
+        return None, False
 
 
-def _compressed(old: zipfile.ZipFile, name: str, data: bytes) -> bytes | None:
-    """The old zip's compressed bytes of this member, if they inflate to data."""
+def _raw(old: zipfile.ZipFile, name: str) -> tuple[zipfile.ZipInfo, bytes] | None:
+    """A member's entry in the old zip and its compressed bytes, as they are."""
     info = old.NameToInfo.get(name)
-    if info is None or info.compress_type != zipfile.ZIP_DEFLATED or info.file_size != len(data):
-        return None
-    if info.CRC != zlib.crc32(data):
+    if info is None or info.compress_type != zipfile.ZIP_DEFLATED:
         return None
     fp = old.fp
     fp.seek(info.header_offset)
@@ -76,16 +81,24 @@ def _compressed(old: zipfile.ZipFile, name: str, data: bytes) -> bytes | None:
     name_length, extra_length = struct.unpack("<HH", header[26:30])
     fp.seek(info.header_offset + 30 + name_length + extra_length)
     raw = fp.read(info.compress_size)
+    return (info, raw) if len(raw) == info.compress_size else None
+
+
+def _compressed(old: zipfile.ZipFile, name: str, data: bytes) -> tuple[bytes, int] | None:
+    """The old zip's compressed bytes of this member (and data's CRC), if they inflate to data."""
+    found = _raw(old, name)
+    if found is None or found[0].file_size != len(data) or found[0].CRC != zlib.crc32(data):
+        return None
     try:
-        same = zlib.decompress(raw, -15) == data
+        same = zlib.decompress(found[1], -15) == data
     except zlib.error:
         return None
-    return raw if same else None
+    return (found[1], found[0].CRC) if same else None
 
 
-def _add_compressed(z: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes, raw: bytes) -> None:
-    """What ZipFile.writestr(info, data) writes, with the compressed bytes given."""
-    info.file_size, info.compress_size, info.CRC, info.flag_bits = len(data), len(raw), zlib.crc32(data), 0
+def _add_compressed(z: zipfile.ZipFile, info: zipfile.ZipInfo, size: int, crc: int, raw: bytes) -> None:
+    """What ZipFile.writestr(info, data) writes, with the compressed bytes given (data: size bytes, this CRC)."""
+    info.file_size, info.compress_size, info.CRC, info.flag_bits = size, len(raw), crc, 0
     info.header_offset = z.fp.tell()
     z.fp.write(info.FileHeader(False))
     z.fp.write(raw)
@@ -95,19 +108,20 @@ def _add_compressed(z: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes, raw:
     z._didModify = True
 
 
-def write_bundle(site_dir: Path, previous: Path | None = None, cache=None) -> tuple[Path, str]:
+def write_bundle(site_dir: Path, previous: Path | None = None, cache=None, known: dict | None = None) -> tuple[Path, str]:
     """Write site.zip; return it and its SHA-256.  previous: the site.zip this
-    build replaces, whose unchanged members are reused (with the build's cache)."""
+    build replaces, whose unchanged members are reused (with the build's
+    cache); known: what the last build recorded of its files (see above)."""
+    from .sitedir import files, unchanged_since
+
     site_dir = Path(site_dir)
     target = site_dir / paths.BUNDLE
     skip = {paths.BUNDLE, paths.MANIFEST}
-    members = sorted(
-        p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*")
-        if p.is_file() and p.relative_to(site_dir).as_posix() not in skip
-    )
+    members = [rel for rel in files(site_dir) if rel not in skip]
     stamp = _stamp()
     tmp = site_dir / PART
-    old = _earlier(previous, cache)
+    known = known or {}
+    old, recorded = _earlier(previous, cache, known)
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as z:
             for rel in members:
@@ -115,10 +129,16 @@ def write_bundle(site_dir: Path, previous: Path | None = None, cache=None) -> tu
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 info.create_system = 3
+                was = known.get(rel) if recorded else None
+                if was is not None and unchanged_since(site_dir / rel, was):
+                    found = _raw(old, info.filename)
+                    if found is not None and found[0].file_size == was[1]:
+                        _add_compressed(z, info, was[1], found[0].CRC, found[1])
+                        continue
                 data = (site_dir / rel).read_bytes()
-                raw = _compressed(old, info.filename, data) if old is not None else None
-                if raw is not None:
-                    _add_compressed(z, info, data, raw)
+                made = _compressed(old, info.filename, data) if old is not None else None
+                if made is not None:
+                    _add_compressed(z, info, len(data), made[1], made[0])
                 else:
                     z.writestr(info, data)
     finally:

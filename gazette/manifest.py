@@ -52,28 +52,35 @@ def outputs_of(publication: Publication, files) -> dict[str, list[str]]:
     }
 
 
-def file_hashes(site_dir: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
-    """The SHA-256 of every file of the site but the manifest (and skip)."""
+def file_hashes(site_dir: Path, skip: tuple[str, ...] = (), known: dict | None = None) -> dict[str, str]:
+    """The SHA-256 of every file of the site but the manifest (and skip).
+    known: site path -> [inode, size, mtime_ns, SHA-256] the last build
+    recorded; a file still as recorded (sitedir.unchanged_since: a page a
+    rebuild kept) is not read again."""
+    from .sitedir import files, unchanged_since
+
     site_dir = Path(site_dir)
-    return {
-        rel: sha256(p.read_bytes())
-        for p in sorted(site_dir.rglob("*"))
-        if p.is_file() and (rel := p.relative_to(site_dir).as_posix()) != NAME and rel not in skip
-    }
+    known = known or {}
+    out = {}
+    for rel in files(site_dir):
+        if rel != NAME and rel not in skip:
+            p, was = site_dir / rel, known.get(rel)
+            out[rel] = was[3] if was is not None and len(was) > 3 and unchanged_since(p, was) else sha256(p.read_bytes())
+    return out
 
 
-def bundle_and_hashes(site_dir: Path, previous: Path | None = None, cache=None) -> dict[str, str]:
+def bundle_and_hashes(site_dir: Path, previous: Path | None = None, cache=None, known: dict | None = None) -> dict[str, str]:
     """Write site.zip and return file_hashes() of the site with it.  The hashes
     are taken while the zip is written: both read every file, and zlib and
-    SHA-256 let go of the GIL, so they share the cores.  previous, cache: see
-    bundle.write_bundle()."""
+    SHA-256 let go of the GIL, so they share the cores.  previous, cache,
+    known: see bundle.write_bundle() and file_hashes()."""
     from concurrent.futures import ThreadPoolExecutor
 
     from .bundle import PART, write_bundle
 
     with ThreadPoolExecutor(1) as pool:
-        hashing = pool.submit(file_hashes, site_dir, (paths.BUNDLE, PART))
-        _, digest = write_bundle(site_dir, previous, cache)
+        hashing = pool.submit(file_hashes, site_dir, (paths.BUNDLE, PART), known)
+        _, digest = write_bundle(site_dir, previous, cache, known)
         return {**hashing.result(), paths.BUNDLE: digest}
 
 

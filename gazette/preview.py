@@ -57,7 +57,7 @@ class Record:
     full: dict                # notice source -> shown in full (PublicNotice.full_text)
     lists: dict               # index page source -> digest of its Page.lists
     reads: dict               # notice page source -> sorted sources of Page.reads, when it was last made
-    files: dict = field(default_factory=dict)   # build: site path -> [inode, size, mtime_ns] as written
+    files: dict = field(default_factory=dict)   # build: site path -> [inode, size, mtime_ns, SHA-256] as written
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -117,6 +117,17 @@ def replaced(staging: Path) -> Path | None:
     return site_dir if site_dir is not None and site_dir.is_dir() and not site_dir.is_symlink() else None
 
 
+def files(folder: Path) -> list[str]:
+    """Every file under folder, as sorted paths relative to it ('a/b.html')."""
+    out = []
+    top = os.fspath(folder)
+    for here, _, names in os.walk(top):
+        rel = os.path.relpath(here, top).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        out += [prefix + name for name in names if os.path.isfile(os.path.join(here, name))]
+    return sorted(out)
+
+
 def stats(folder: Path, rels) -> dict[str, list[int]]:
     """[inode, size, mtime_ns] of these files under folder (those that exist):
     what link_kept() compares a file with before taking it."""
@@ -128,6 +139,16 @@ def stats(folder: Path, rels) -> dict[str, list[int]]:
             continue
         out[rel] = [st.st_ino, st.st_size, st.st_mtime_ns]
     return out
+
+
+def unchanged_since(path: Path, recorded) -> bool:
+    """Whether a file is still as a build recorded it (stats(): the same inode,
+    size and time, so nothing has written it since)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return recorded is not None and [st.st_ino, st.st_size, st.st_mtime_ns] == list(recorded[:3])
 
 
 def link_kept(earlier: Path, staging: Path, rels, recorded: dict) -> set[str]:
@@ -144,7 +165,7 @@ def link_kept(earlier: Path, staging: Path, rels, recorded: dict) -> set[str]:
         src = Path(earlier) / rel
         try:
             st = os.stat(src)
-            if want is None or [st.st_ino, st.st_size, st.st_mtime_ns] != want:
+            if want is None or [st.st_ino, st.st_size, st.st_mtime_ns] != list(want[:3]):
                 continue
             dest = Path(staging) / rel
             if dest.parent not in made:

@@ -64,7 +64,6 @@ class _State:
     unchanged: set = set()    # our pages the last build wrote as this one would (kept, not made again)
     last = None               # gazette.preview.Record of the last build into this folder
     kept = False              # a build took files from the site it replaces (sitedir.link_kept)
-    ours: list = []           # the site paths of our pages and attachments
 
 
 class _Download(File):
@@ -241,7 +240,6 @@ def on_files(files: Files, config) -> Files:
     else:
         _keep_unchanged(config, cache, site, generated, downloads)
     generated += downloads
-    _state.ours = [f.dest_uri for f in generated]
 
     for f in generated:
         if files.get_file_from_path(f.src_uri) is not None:
@@ -338,9 +336,10 @@ def on_post_build(config) -> None:
     _write_outputs(site_dir, site, config.site_name, hand_written)
     _took("feeds, open data, sitemap")
     earlier = sitedir.replaced(site_dir)        # the site this build replaces: its zip's unchanged members are reused
+    known = _state.last.files if earlier is not None and _state.last is not None else None
     cache = Cache()
     try:
-        files = bundle_and_hashes(site_dir, earlier / paths.BUNDLE if earlier else None, cache)
+        files = bundle_and_hashes(site_dir, earlier / paths.BUNDLE if earlier else None, cache, known)
     finally:
         cache.close()
     _took("site.zip and the files' hashes")
@@ -351,16 +350,17 @@ def on_post_build(config) -> None:
     clean = is_clean(repo) if publication.commit and repo else None
     write_manifest(site_dir, build_manifest(site_dir, publication, clean, where, files))
     _took("manifest")
-    _record(site_dir, site, config)
+    _record(site_dir, site, files)
 
 
-def _record(site_dir: Path, site, config) -> None:
-    """What this build wrote, for the next build of the same site (gazette/preview.py)."""
+def _record(site_dir: Path, site, files: dict[str, str]) -> None:
+    """What this build wrote, for the next build of the same site
+    (gazette/preview.py): each file's inode, size, time and SHA-256 (files)."""
     final = sitedir.target(site_dir)
     if final is None:          # not built by build.py: nothing is kept from it
         return
     rec = preview.record(site, _state.pages.values(), _state.surroundings, _state.reads, _state.last)
-    rec.files = sitedir.stats(site_dir, _state.ours)
+    rec.files = {rel: [*st, files[rel]] for rel, st in sitedir.stats(site_dir, files).items()}
     cache = Cache()
     try:
         preview.save(cache, final, rec)
