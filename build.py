@@ -172,6 +172,19 @@ def _reproducible_dates() -> None:
         os.environ["SOURCE_DATE_EPOCH"] = str(when if when is not None else 0)
 
 
+def _load_kept(notices_dir: Path):
+    """load_corpus() with the build's cache: only changed notices are read again."""
+    from gazette.cache import Cache
+
+    cache = Cache()
+    try:
+        corpus = load_corpus(notices_dir, root=notices_dir.parent, cache=cache)
+        cache.sweep(("notices",))
+    finally:
+        cache.close()
+    return corpus
+
+
 def cmd_build(args) -> int:
     from contextlib import ExitStack
 
@@ -182,7 +195,7 @@ def cmd_build(args) -> int:
 
     _check_synonyms()
     notices_dir = _notices_dir(args)
-    load_corpus(notices_dir, root=notices_dir.parent)   # fail early, with every problem (the hook reuses it)
+    _load_kept(notices_dir)       # fail early, with every problem (the hook reuses it)
     _reproducible_dates()
     site_dir = Path(args.site_dir).resolve() if args.site_dir else ROOT / "site"
     with ExitStack() as held:

@@ -17,6 +17,8 @@ worth.  Values are JSON or plain text, never pickle: a cache file is data, not c
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import json
@@ -24,7 +26,7 @@ import os
 import sqlite3
 import sys
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePath
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,6 +71,50 @@ def value_digest(value) -> str:
     numbers and dates: repr() is every field, in order, with no sets and no
     addresses, so equal values have the same digest in every process."""
     return hashlib.sha256(repr(value).encode()).hexdigest()
+
+
+def encode_value(value):
+    """A value made of the given frozen dataclasses, tuples, lists, dicts,
+    strings, numbers, dates and paths as JSON-able data that decode_value()
+    turns back into an equal value (equal repr() too: a tuple stays a tuple)."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, tuple):
+        return {"t": [encode_value(v) for v in value]}
+    if isinstance(value, list):
+        return [encode_value(v) for v in value]
+    if isinstance(value, dict):
+        return {"m": [[encode_value(k), encode_value(v)] for k, v in value.items()]}
+    if isinstance(value, dt.datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"d": value.isoformat()}
+    if isinstance(value, PurePath):
+        return {"p": str(value)}
+    if dataclasses.is_dataclass(value):
+        return {"c": type(value).__name__,
+                "f": [encode_value(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init]}
+    raise TypeError(f"cannot keep a {type(value).__name__} in the cache")
+
+
+def decode_value(data, kinds: dict[str, type]):
+    """encode_value() undone; kinds: the dataclasses it may make, by name
+    (anything else is an error: a cache file is data, not code)."""
+    if isinstance(data, list):
+        return [decode_value(v, kinds) for v in data]
+    if not isinstance(data, dict):
+        return data
+    if "t" in data:
+        return tuple(decode_value(v, kinds) for v in data["t"])
+    if "m" in data:
+        return {decode_value(k, kinds): decode_value(v, kinds) for k, v in data["m"]}
+    if "dt" in data:
+        return dt.datetime.fromisoformat(data["dt"])
+    if "d" in data:
+        return dt.date.fromisoformat(data["d"])
+    if "p" in data:
+        return Path(data["p"])
+    return kinds[data["c"]](*(decode_value(v, kinds) for v in data["f"]))
 
 
 def location() -> Path:

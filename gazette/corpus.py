@@ -108,12 +108,13 @@ def _signature(notices_dir: Path) -> tuple:
 _last: tuple | None = None      # (notices_dir, root, signature, corpus) of the last read
 
 
-def load_corpus(notices_dir: Path, root: Path | None = None) -> Corpus:
+def load_corpus(notices_dir: Path, root: Path | None = None, cache=None) -> Corpus:
     """Read every notice; raise CorpusError listing every problem found.
 
     A process reads a corpus once: asked again for an unchanged folder (build.py
     checks it before MkDocs starts, the hook then needs it), it returns the
-    same Corpus; any change to any file under notices/ means a fresh read."""
+    same Corpus; any change to any file under notices/ means a fresh read.
+    cache: the build's (cache.py), which keeps each notice as read (see _read_all)."""
     global _last
     notices_dir = Path(notices_dir).resolve()
     root = Path(root).resolve() if root else notices_dir.parent
@@ -122,7 +123,7 @@ def load_corpus(notices_dir: Path, root: Path | None = None) -> Corpus:
     signature = _signature(notices_dir)
     if _last is not None and _last[:3] == (notices_dir, root, signature):
         return _last[3]
-    corpus = _read_corpus(notices_dir, root, signature)
+    corpus = _read_corpus(notices_dir, root, signature, cache)
     _last = (notices_dir, root, signature, corpus)
     return corpus
 
@@ -144,26 +145,74 @@ def _stats(signature: tuple, notices_dir: Path) -> tuple[dict, dict]:
     return files, inside
 
 
-def _read_notice(path: Path, root: Path, files: dict, inside: dict):
-    """read_notice(), remembered while the file and its attachments folder are
-    unchanged: `serve` re-reads only the notice that was saved (files, inside: _stats())."""
-    key = (path, root, files.get(str(path)), tuple(sorted(inside.get((path.parent.name, path.stem), ()))))
-    if key not in _read:
-        if len(_read) > 200_000:
-            _read.clear()
-        _read[key] = read_notice(path, root)
-    return _read[key]
+def _read_all(paths: list[Path], root: Path, files: dict, inside: dict, cache) -> list[tuple]:
+    """read_notice() of each file, remembered while the file and its
+    attachments folder are unchanged: `serve` re-reads only the notice that
+    was saved (files, inside: _stats()).  With the build's cache, a notice
+    read without a problem is kept there under a key of its path, its bytes
+    and its folder's entries (a .md attachment by its bytes, any other file
+    by its size, times and inode: only its name and kind are read), so a
+    build reads and checks again only the notices that changed."""
+    from .cache import decode_value, encode_value, key
+
+    memo = [(path, root, files.get(str(path)), tuple(sorted(inside.get((path.parent.name, path.stem), ()))))
+            for path in paths]
+    if len(_read) > 200_000:
+        _read.clear()
+    todo = [i for i, m in enumerate(memo) if m not in _read]
+    if cache is not None and todo:
+        stored = {i: _content_key(paths[i], root, memo[i][3], key) for i in todo}
+        found = cache.get_many("notices", [k for k in stored.values() if k])
+        fresh = {}
+        for i in todo:
+            k = stored[i]
+            if k in found:
+                _read[memo[i]] = (decode_value(found[k], _KINDS), [])
+                continue
+            answer = _read[memo[i]] = read_notice(paths[i], root)
+            if k and answer[0] is not None and not answer[1]:
+                fresh[k] = encode_value(answer[0])
+                if len(fresh) >= 500:        # a cold build's ten thousand are not held at once
+                    cache.put_many("notices", fresh)
+                    fresh = {}
+        cache.put_many("notices", fresh)
+    for i in todo:
+        if memo[i] not in _read:
+            _read[memo[i]] = read_notice(paths[i], root)
+    return [_read[m] for m in memo]
 
 
-def _read_corpus(notices_dir: Path, root: Path, signature: tuple) -> Corpus:
+def _content_key(path: Path, root: Path, entries: tuple, key) -> str | None:
+    import hashlib
+
+    try:
+        parts = [hashlib.sha256(path.read_bytes()).hexdigest()]
+        for entry, stats in entries:
+            parts.append([entry, hashlib.sha256(Path(entry).read_bytes()).hexdigest()
+                          if entry.endswith(".md") and os.path.isfile(entry) and not os.path.islink(entry) else stats])
+    except OSError:
+        return None
+    return key("notices", str(path), str(root), parts)
+
+
+def _kinds() -> dict[str, type]:
+    from .docnumber import DocNumber
+    from .notice import Attachment, Erratum
+
+    return {"Notice": Notice, "Attachment": Attachment, "Erratum": Erratum, "DocNumber": DocNumber}
+
+
+_KINDS = _kinds()
+
+
+def _read_corpus(notices_dir: Path, root: Path, signature: tuple, cache=None) -> Corpus:
 
     files, others, problems = _walk(notices_dir, root)
     stat_of, inside = _stats(signature, notices_dir)
     notices: list[Notice] = []
     listed: set[Path] = set()
     owners: dict[Path, Path] = {}   # a notice's own folder -> the notice file
-    for path in files:
-        notice, found = _read_notice(path, root, stat_of, inside)
+    for path, (notice, found) in zip(files, _read_all(files, root, stat_of, inside, cache)):
         problems.extend(found)
         owners[path.parent / path.stem] = path
         if notice:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -196,13 +197,14 @@ class Publication:
 
 
 def publish(corpus: Corpus, history: History | None, commit: str | None = None,
-            index_code: str | None = None, count_withheld: bool = False) -> Publication:
+            index_code: str | None = None, count_withheld: bool = False, cache=None) -> Publication:
     """The publication: what every output is made from.
 
     history is None when there is none to trust; commit names what was built;
     index_code, the organisation code, makes 索引号 where none was written;
     count_withheld publishes how many 不予公开 notices each year has (a count,
-    never anything else; off unless the site decides otherwise).
+    never anything else; off unless the site decides otherwise); cache, the
+    build's (cache.py), keeps each notice's revisions for the next build.
     """
     listed = [n for n in corpus.notices if disclosure_of(n.disclosure) in LISTED]
     # The numbers of 不予公开 notices: they never appear, not even where a
@@ -214,13 +216,16 @@ def publish(corpus: Corpus, history: History | None, commit: str | None = None,
             if n.doc_number is not None:
                 replaced.setdefault(old, []).append(n.doc_number)
     notices = []
+    kept = _Kept(listed, history, hidden, cache) if history is not None and cache is not None else None
     for n in listed:
-        revisions = None if history is None else _past(n, history, hidden)
+        revisions = None if history is None else kept.past(n) if kept else _past(n, history, hidden)
         later = tuple(replaced.get(n.doc_number, ())) if n.doc_number else ()
         notices.append(_view(n, corpus.root, revisions, later, hidden))
     numbers = index_numbers(corpus.notices, index_code)
     notices = _relations(tuple(dataclasses.replace(n, index_no=numbers[n.source]) if n.source in numbers else n
                                for n in notices))
+    if kept:
+        kept.store()
     by_number = {n.doc_number: n for n in notices if n.doc_number is not None}
     withheld = None
     if count_withheld:
@@ -336,11 +341,13 @@ def tracked_files(notice: Notice, repo: Path) -> tuple[str | None, list[tuple[st
     (the notice's own path or None if it is outside the repository,
     [(title, path) of each attachment shown inside the page]).
     """
+    root = os.path.realpath(repo)
+
     def rel(path: Path) -> str | None:
-        try:
-            return path.resolve().relative_to(repo.resolve()).as_posix()
-        except ValueError:
+        real = os.path.realpath(path)
+        if not real.startswith(root.rstrip(os.sep) + os.sep):
             return None
+        return Path(real[len(root.rstrip(os.sep)) + 1:]).as_posix()
 
     attachments = [(a.title, rel(a.source)) for a in notice.attachments if a.text is not None]
     return rel(notice.path), [(t, p) for t, p in attachments if p]
@@ -377,6 +384,51 @@ def _past(notice: Notice, history: History, hidden: frozenset) -> tuple[PublicRe
     if found is None:
         found = _remembered[key] = tuple(_revisions(notice, history, hidden))
     return found
+
+
+class _Kept:
+    """_past() of the listed notices through the build's cache: under a key
+    made of everything _revisions() reads (the notice's path, disclosure and
+    attachments, the numbers withheld, and each commit that changed its
+    files: its metadata and the files' blobs then), so a build reads and
+    compares the past versions only of what a commit touched."""
+
+    _KINDS = {"PublicRevision": PublicRevision, "FieldChange": FieldChange}
+
+    def __init__(self, listed: list[Notice], history: History, hidden: frozenset, cache):
+        import hashlib
+
+        from . import cache as caching
+
+        self.history, self.hidden, self.cache = history, hidden, cache
+        withheld = hashlib.sha256("\0".join(sorted(map(str, hidden))).encode()).hexdigest()
+        self.keys: dict[str, str] = {}
+        for n in listed:
+            path, attachments = tracked_files(n, history.repo)
+            if path is None:
+                continue
+            commits = [[c.sha, c.index, c.date.isoformat(), c.author, c.subject, history.state(path, c),
+                        [history.state(p, c) for _, p in attachments]] for c in _commits(path, attachments, history)]
+            self.keys[n.rel] = caching.key("revisions", path, n.disclosure, withheld, attachments, commits)
+        self.found = cache.get_many("revisions", list(self.keys.values()))
+        self.fresh: dict[str, object] = {}
+
+    def past(self, notice: Notice) -> tuple[PublicRevision, ...]:
+        from .cache import decode_value, encode_value
+
+        k = self.keys.get(notice.rel)
+        if k in self.found:
+            return decode_value(self.found[k], self._KINDS)
+        made = _past(notice, self.history, self.hidden)
+        if k is not None:
+            self.fresh[k] = encode_value(made)
+            if len(self.fresh) >= 500:       # a cold build's ten thousand are not held at once
+                self.store()
+        return made
+
+    def store(self) -> None:
+        self.cache.put_many("revisions", self.fresh)
+        self.fresh = {}
 
 
 def _revisions(notice: Notice, history: History, hidden: frozenset) -> list[PublicRevision]:

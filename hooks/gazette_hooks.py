@@ -128,11 +128,16 @@ def on_config(config):
         raise PluginError(e.report()) from None
     _took("corpus")
     history = read_history(notices_dir)
+    cache = Cache()
     try:
         code = (config.extra.get("organisation") or {}).get("code")
         withheld = bool((config.extra.get("statistics") or {}).get("count_withheld"))
-        publication = publish(corpus, history, head_commit(notices_dir), index_code=code, count_withheld=withheld)
+        publication = publish(corpus, history, head_commit(notices_dir), index_code=code, count_withheld=withheld,
+                              cache=cache)
+        if not _state.preview:
+            cache.sweep(("revisions",))
     finally:
+        cache.close()
         if history is not None:
             history.close()
     # The day the pages state 效力状态 as of: the commit's day in China time.
@@ -323,6 +328,8 @@ def on_post_build(config) -> None:
     if _state.preview:
         _finish_preview(site_dir, site, config.site_name, hand_written, config)
         return
+    _write_outputs(site_dir, site, config.site_name, hand_written)     # while the search index is made
+    _took("feeds, open data, sitemap")
     job, target = _state.search
     try:
         job.wait()
@@ -333,8 +340,6 @@ def on_post_build(config) -> None:
     (target / paths.SEARCH_DIR).rename(site_dir / paths.SEARCH_DIR)
     _state.search = None
     shutil.rmtree(target, ignore_errors=True)
-    _write_outputs(site_dir, site, config.site_name, hand_written)
-    _took("feeds, open data, sitemap")
     earlier = sitedir.replaced(site_dir)        # the site this build replaces: its zip's unchanged members are reused
     known = _state.last.files if earlier is not None and _state.last is not None else None
     cache = Cache()

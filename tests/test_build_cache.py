@@ -233,3 +233,92 @@ def test_a_rebuild_keeps_only_the_pages_a_change_cannot_reach(tmp_path):
                        encoding="utf-8")
     again = _build(notices, site, warm)
     assert again == rebuilt
+
+
+def test_revisions_from_the_cache_are_the_revisions_read_from_git(tmp_path):
+    """publish() keeps each notice's revisions in the build's cache under a key
+    of everything they are read from; a new commit that touches a notice, or
+    a notice withheld (its number leaves every revision), is a new key."""
+    import gazette.public as public
+    from gazette.cache import Cache
+    from gazette.history import head_commit, read_history
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synthetic import make_repository
+
+    notices = make_repository(tmp_path / "repo", 60)
+    store = Cache(tmp_path / "cache.sqlite3")
+
+    def both():
+        corpus = load_corpus(notices, root=notices.parent)
+        public._remembered.clear()
+        public._remembered_at = ()
+        plain = publish(corpus, read_history(notices), head_commit(notices))
+        public._remembered.clear()
+        public._remembered_at = ()
+        cached = publish(corpus, read_history(notices), head_commit(notices), cache=store)
+        assert [repr(n) for n in cached.notices] == [repr(n) for n in plain.notices]
+        return plain
+
+    first = both()
+    hits = store.hits
+    again = both()
+    assert store.hits - hits == len(again.notices)         # every notice's revisions came from the cache
+    # A commit correcting one notice's title: its revisions gain one, from git.
+    target = next(n for n in first.notices if n.revisions)
+    path = notices.parent / target.source
+    path.write_text(path.read_text(encoding="utf-8").replace(f"title: {target.title}\n",
+                                                             f"title: {target.title}（更正）\n", 1), encoding="utf-8")
+    subprocess.run(["git", "-C", str(notices.parent), "commit", "-qam", "更正标题"], check=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "办公室", "GIT_AUTHOR_EMAIL": "a@example.org",
+                        "GIT_COMMITTER_NAME": "办公室", "GIT_COMMITTER_EMAIL": "a@example.org"})
+    after = both()
+    changed = after.by_source(target.source)
+    assert len(changed.revisions) == len(target.revisions) + 1
+    assert changed.revisions[0].subject == "更正标题"
+    # The same commit amended (the same subject, author and time, another
+    # title): the revisions must show the amended change, not the cached one.
+    path.write_text(path.read_text(encoding="utf-8").replace("（更正）\n", "（再次更正）\n", 1), encoding="utf-8")
+    subprocess.run(["git", "-C", str(notices.parent), "commit", "-qa", "--amend", "--no-edit"], check=True,
+                   env={**os.environ, "GIT_COMMITTER_NAME": "办公室", "GIT_COMMITTER_EMAIL": "a@example.org"})
+    amended = both().by_source(target.source)
+    assert "（再次更正）" in repr(amended.revisions[0].fields)
+    store.close()
+
+
+def test_notices_from_the_cache_are_the_notices_read_from_disk(tmp_path):
+    """load_corpus() keeps each notice read without a problem in the build's
+    cache, under a key of its bytes and its folder's entries: a .md attachment
+    changed in place, with its size and time put back, is read again."""
+    import gazette.corpus as corpus
+    from gazette.cache import Cache
+
+    notices = tmp_path / "notices"
+    shutil.copytree(ROOT / "notices", notices)
+    store = Cache(tmp_path / "cache.sqlite3")
+
+    def load(cache=None):
+        corpus._read.clear()
+        corpus._last = None
+        return corpus.load_corpus(notices, root=tmp_path, cache=cache)
+
+    plain = load()
+    load(store)
+    hits = store.hits
+    cached = load(store)
+    assert store.hits - hits == len(plain.notices)
+    assert [repr(n) for n in cached.notices] == [repr(n) for n in plain.notices]
+    assert cached.warnings == plain.warnings
+
+    attachment = next(a.source for n in plain.notices for a in n.attachments if a.text and len(a.text) > 20)
+    st = attachment.stat()
+    data = attachment.read_bytes()
+    first = data.decode("utf-8")[0]
+    changed = data.replace(first.encode("utf-8"), "龘".encode("utf-8"), 1)
+    assert len(changed) == len(data) and changed != data
+    attachment.write_bytes(changed)
+    os.utime(attachment, ns=(st.st_atime_ns, st.st_mtime_ns))
+    again = load(store)
+    assert [repr(n) for n in again.notices] == [repr(n) for n in load().notices]
+    assert any("龘" in (a.text or "") for n in again.notices for a in n.attachments)
+    store.close()
