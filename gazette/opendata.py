@@ -76,15 +76,17 @@ def _cell(value) -> str:
     return str(value)
 
 
-def files(publication: Publication, site_url: str | None) -> dict[str, bytes]:
-    """Every open-data file: {site path: content}."""
+def files(publication: Publication, site_url: str | None, have=frozenset()) -> dict[str, bytes]:
+    """Every open-data file: {site path: content}; but a notice's own file
+    whose path is in have (a rebuild kept it: each is made from its notice alone)."""
     records = [record(n, site_url) for n in publication.notices]
     out = {paths.DATA_SCHEMA: _json(schema())}
     out[paths.DATA_ALL] = _json({
         "$schema": "notice.schema.json", "version": VERSION, "commit": publication.commit, "notices": records,
     })
     for n, r in zip(publication.notices, records):
-        out[paths.notice_data(n.year, n.slug)] = _json(r)
+        if (path := paths.notice_data(n.year, n.slug)) not in have:
+            out[path] = _json(r)
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

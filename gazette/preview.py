@@ -40,7 +40,7 @@ import shutil
 import sys
 import tempfile
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from . import background, sitedir
@@ -60,7 +60,7 @@ class Record:
     files: dict = field(default_factory=dict)   # build: site path -> [inode, size, mtime_ns, SHA-256] as written
 
     def to_json(self) -> dict:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self)}       # not asdict(): no deep copy
 
     @classmethod
     def from_json(cls, data) -> Record | None:
@@ -82,29 +82,43 @@ def signature(site, surroundings: str) -> str:
     ))
 
 
-def unchanged(last: Record | None, site, pages, surroundings: str) -> set[str]:
-    """The pages (their sources, Page.src) the build last into this folder
-    wrote exactly as this one would: none if there was none."""
+def digests(publication) -> dict[str, str]:
+    """Each notice's digest, by source: what unchanged() and record() compare."""
+    return {n.source: _digest(n) for n in publication.notices}
+
+
+def changed(last: Record | None, site, surroundings: str, now: dict[str, str]) -> set[str] | None:
+    """The notices (sources) that differ from the last build's, or left it;
+    None if the site's signature changed (or there was no last build): then
+    everything is made again.  now: digests()."""
     if last is None or last.signature != signature(site, surroundings):
+        return None
+    return {s for s, d in now.items() if last.notices.get(s) != d} | (last.notices.keys() - now.keys())
+
+
+def unchanged(last: Record | None, site, pages, surroundings: str, now: dict[str, str]) -> set[str]:
+    """The pages (their sources, Page.src) the build last into this folder
+    wrote exactly as this one would: none if there was none.  now: digests()."""
+    touched = changed(last, site, surroundings, now)
+    if touched is None:
         return set()
-    now = {n.source: _digest(n) for n in site.publication.notices}
-    changed = {s for s, d in now.items() if last.notices.get(s) != d} | (last.notices.keys() - now.keys())
     by_source = {n.source: n for n in site.publication.notices}
     out = {by_source[s].page for s in now
-           if s not in changed and (seen := last.reads.get(by_source[s].page)) is not None and changed.isdisjoint(seen)}
+           if s not in touched and (seen := last.reads.get(by_source[s].page)) is not None and touched.isdisjoint(seen)}
     out.update(p.src for p in pages
-               if p.lists is not None and last.lists.get(p.src) == _digest(p.lists) and changed.isdisjoint(p.lists[0]))
+               if p.lists is not None and last.lists.get(p.src) == _digest(p.lists) and touched.isdisjoint(p.lists[0]))
     return out
 
 
-def record(site, pages, surroundings: str, reads: dict, last: Record | None) -> Record:
+def record(site, pages, surroundings: str, reads: dict, last: Record | None, now: dict[str, str]) -> Record:
     """What this build knew, for the next one (reads: Page.reads of the
-    notice pages this build made; the others' are kept from when they were made)."""
+    notice pages this build made; the others' are kept from when they were made;
+    now: digests())."""
     known = {**(last.reads if last is not None and last.signature is not None else {}),
              **{src: sorted(seen) for src, seen in reads.items()}}
     pages = list(pages)
     notices = site.publication.notices
-    return Record(signature(site, surroundings), {n.source: _digest(n) for n in notices},
+    return Record(signature(site, surroundings), dict(now),
                   {n.source: n.full_text for n in notices},
                   {p.src: _digest(p.lists) for p in pages if p.lists is not None},
                   {p.src: known[p.src] for p in pages if p.src in known})

@@ -63,6 +63,8 @@ class _State:
     reads: dict = {}          # Page.reads of the notice pages made in this build
     unchanged: set = set()    # our pages the last build wrote as this one would (kept, not made again)
     last = None               # gazette.preview.Record of the last build into this folder
+    now: dict = {}            # gazette.preview.digests() of this build's notices
+    same_notices: set = set()  # a build: the notices (sources) as the last build had them
     kept = False              # a build took files from the site it replaces (sitedir.link_kept)
 
 
@@ -229,11 +231,13 @@ def on_files(files: Files, config) -> Files:
         _state.pages[page.src] = page
         generated.append(_Generated.generated(config, page.src, content=""))
     _state.surroundings = _surroundings(config)
+    _state.now = preview.digests(site.publication)
+    _state.same_notices = set()
     downloads = [_Download.generated(config, uri, abs_src_path=str(source))
                  for n in site.publication.notices for uri, source in n.downloads]
     if _state.preview:
         _state.last = preview.last(_state.site_dir)
-        _state.unchanged = preview.unchanged(_state.last, site, _state.pages.values(), _state.surroundings)
+        _state.unchanged = preview.unchanged(_state.last, site, _state.pages.values(), _state.surroundings, _state.now)
         for f in files.documentation_pages():      # hand-written: few, and they show the nav
             if f.src_uri not in _state.pages:
                 Path(f.abs_dest_path).unlink(missing_ok=True)
@@ -268,7 +272,8 @@ def _keep_unchanged(config, cache, site, generated: list[File], downloads: list[
     last = _state.last = preview.load(cache, final)
     if last is None:
         return
-    same = preview.unchanged(last, site, _state.pages.values(), _state.surroundings)
+    same = preview.unchanged(last, site, _state.pages.values(), _state.surroundings, _state.now)
+    _state.same_notices = set(_state.now) - (preview.changed(last, site, _state.surroundings, _state.now) or set(_state.now))
     pages = {f.dest_uri: f.src_uri for f in generated if f.src_uri in same}
     copies = [f.dest_uri for f in downloads if f.copied_in(earlier / Path(f.dest_uri).parent)]
     linked = sitedir.link_kept(earlier, staging, [*pages, *copies], last.files)
@@ -328,7 +333,7 @@ def on_post_build(config) -> None:
     if _state.preview:
         _finish_preview(site_dir, site, config.site_name, hand_written, config)
         return
-    _write_outputs(site_dir, site, config.site_name, hand_written)     # while the search index is made
+    _write_outputs(site_dir, site, config.site_name, hand_written, _kept_data(site_dir, site))   # while the search index is made
     _took("feeds, open data, sitemap")
     job, target = _state.search
     try:
@@ -364,7 +369,7 @@ def _record(site_dir: Path, site, files: dict[str, str]) -> None:
     final = sitedir.target(site_dir)
     if final is None:          # not built by build.py: nothing is kept from it
         return
-    rec = preview.record(site, _state.pages.values(), _state.surroundings, _state.reads, _state.last)
+    rec = preview.record(site, _state.pages.values(), _state.surroundings, _state.reads, _state.last, _state.now)
     rec.files = {rel: [*st, files[rel]] for rel, st in sitedir.stats(site_dir, files).items()}
     cache = Cache()
     try:
@@ -378,9 +383,19 @@ def _unlink_mkdocs_sitemap(site_dir: Path) -> None:
         (site_dir / gz).unlink(missing_ok=True)
 
 
-def _write_outputs(site_dir: Path, site, site_name: str, hand_written: list[str]) -> None:
-    """Feeds, open data and our sitemap."""
-    outputs = {**feeds(site, site.site_url, site_name), **opendata.files(site.publication, site.site_url)}
+def _kept_data(site_dir: Path, site) -> set[str]:
+    """A build over a site it recorded: the open-data file of each notice as
+    the last build had it (it is made from the notice alone), linked from there."""
+    earlier = sitedir.replaced(site_dir)
+    if earlier is None or _state.last is None or not _state.same_notices:
+        return set()
+    want = [paths.notice_data(n.year, n.slug) for n in site.publication.notices if n.source in _state.same_notices]
+    return sitedir.link_kept(earlier, site_dir, want, _state.last.files)
+
+
+def _write_outputs(site_dir: Path, site, site_name: str, hand_written: list[str], have: set[str] = frozenset()) -> None:
+    """Feeds, open data and our sitemap (have: the open-data files already there)."""
+    outputs = {**feeds(site, site.site_url, site_name), **opendata.files(site.publication, site.site_url, have)}
     if site.site_url:
         outputs[paths.SITEMAP] = sitemap(site, site.site_url, hand_written)
     for rel, data in outputs.items():
@@ -412,7 +427,7 @@ def _finish_preview(site_dir: Path, site, site_name: str, hand_written: list[str
             if rel not in kept and not (here == "." and (name in _BACKGROUND_OUTPUTS or name.startswith("."))):
                 (site_dir / rel).unlink(missing_ok=True)
     preview.remember(_state.site_dir,
-                     preview.record(site, _state.pages.values(), _state.surroundings, _state.reads, _state.last))
+                     preview.record(site, _state.pages.values(), _state.surroundings, _state.reads, _state.last, _state.now))
     _took("preview: pages written; index, feeds and open data follow")
 
 

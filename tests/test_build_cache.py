@@ -221,6 +221,8 @@ def test_a_rebuild_keeps_only_the_pages_a_change_cannot_reach(tmp_path):
     page = paths.html_path
     assert after[page(quiet.page)] == before[page(quiet.page)]                   # kept
     assert all(after[uri] == before[uri] for uri, _ in quiet.downloads)
+    assert after[paths.notice_data(quiet.year, quiet.slug)] == before[paths.notice_data(quiet.year, quiet.slug)]
+    assert after[paths.notice_data(citing.year, citing.slug)] != before[paths.notice_data(citing.year, citing.slug)]
     assert after[page(cited.page)] != before[page(cited.page)]                   # shows the new title
     assert f"{citing.title}（修订）" in (site / page(cited.page)).read_text(encoding="utf-8")
     assert after[page(citing.page)] != before[page(citing.page)]
