@@ -31,7 +31,8 @@ from pathlib import Path, PurePath
 ROOT = Path(__file__).resolve().parent.parent
 
 # Libraries whose version changes what a build writes.
-LIBRARIES = ("markdown", "nh3", "jieba", "opencc", "mkdocs", "mkdocs-material", "jinja2", "pyyaml", "segno")
+LIBRARIES = ("markdown", "pymdown-extensions", "nh3", "jieba", "opencc", "mkdocs", "mkdocs-material", "jinja2",
+             "markupsafe", "pyyaml", "segno", "feedgen")
 
 
 def files_digest(*roots: Path) -> str:

@@ -160,21 +160,28 @@ def _read_all(paths: list[Path], root: Path, files: dict, inside: dict, cache) -
     if len(_read) > 200_000:
         _read.clear()
     todo = [i for i, m in enumerate(memo) if m not in _read]
-    if cache is not None and todo:
-        stored = {i: _content_key(paths[i], root, memo[i][3], key) for i in todo}
+    for at in range(0, len(todo) if cache is not None else 0, 500):   # 500 at a time: a cold build holds few bytes
+        chunk = todo[at:at + 500]
+        data: dict[int, bytes] = {}
+        stored: dict[int, str | None] = {}
+        for i in chunk:
+            try:
+                data[i] = paths[i].read_bytes()
+            except OSError:
+                continue
+            stored[i] = _content_key(paths[i], root, data[i], memo[i][3], key)
         found = cache.get_many("notices", [k for k in stored.values() if k])
         fresh = {}
-        for i in todo:
-            k = stored[i]
+        for i in chunk:
+            k = stored.get(i)
             if k in found:
-                _read[memo[i]] = (decode_value(found[k], _KINDS), [])
-                continue
-            answer = _read[memo[i]] = read_notice(paths[i], root)
-            if k and answer[0] is not None and not answer[1]:
-                fresh[k] = encode_value(answer[0])
-                if len(fresh) >= 500:        # a cold build's ten thousand are not held at once
-                    cache.put_many("notices", fresh)
-                    fresh = {}
+                _read[memo[i]] = (decode_value(found.pop(k), _KINDS), [])
+            elif i in data:
+                # The notice is made from the very bytes its key was made from; its
+                # attachments are read again after, and kept only if the key still holds.
+                answer = _read[memo[i]] = read_notice(paths[i], root, data[i])
+                if k and answer[0] is not None and not answer[1] and _content_key(paths[i], root, data[i], memo[i][3], key) == k:
+                    fresh[k] = encode_value(answer[0])
         cache.put_many("notices", fresh)
     for i in todo:
         if memo[i] not in _read:
@@ -182,11 +189,11 @@ def _read_all(paths: list[Path], root: Path, files: dict, inside: dict, cache) -
     return [_read[m] for m in memo]
 
 
-def _content_key(path: Path, root: Path, entries: tuple, key) -> str | None:
+def _content_key(path: Path, root: Path, data: bytes, entries: tuple, key) -> str | None:
     import hashlib
 
     try:
-        parts = [hashlib.sha256(path.read_bytes()).hexdigest()]
+        parts = [hashlib.sha256(data).hexdigest()]
         for entry, stats in entries:
             parts.append([entry, hashlib.sha256(Path(entry).read_bytes()).hexdigest()
                           if entry.endswith(".md") and os.path.isfile(entry) and not os.path.islink(entry) else stats])

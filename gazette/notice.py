@@ -447,11 +447,12 @@ def _read_fields(text: str, rel: str) -> Fields:
     return Fields(values, lines, body, body_line, r.problems, raw_number)
 
 
-def read_notice(path: Path, root: Path) -> tuple[Notice | None, list[Problem]]:
-    """Read and check one notice file.  Returns the notice or its problems."""
+def read_notice(path: Path, root: Path, data: bytes | None = None) -> tuple[Notice | None, list[Problem]]:
+    """Read and check one notice file (data: its bytes, if the caller read them).
+    Returns the notice or its problems."""
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as e:
         return None, [Problem(rel, 1, "file", f"cannot be read: {e.strerror}")]
     try:

@@ -36,6 +36,7 @@ with a cold build of the same notices, byte for byte.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sys
 import tempfile
@@ -58,6 +59,7 @@ class Record:
     lists: dict               # index page source -> digest of its Page.lists
     reads: dict               # notice page source -> sorted sources of Page.reads, when it was last made
     files: dict = field(default_factory=dict)   # build: site path -> [inode, size, mtime_ns, SHA-256] as written
+    sources: dict = field(default_factory=dict)  # build: an attachment's site path -> source_stat() of what it copied
 
     def to_json(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}       # not asdict(): no deep copy
@@ -80,6 +82,16 @@ def signature(site, surroundings: str) -> str:
         tuple(sorted((kind, tuple(sorted(keys.items()))) for kind, keys in site.slugs.items())),
         tuple((str(n.doc_number) if n.doc_number else "", n.source, n.page) for n in pub.notices),
     ))
+
+
+def source_stat(path) -> list[int] | None:
+    """What identifies a file's content without reading it: device, inode,
+    size, and both times (the change time no program can set back)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
 def digests(publication) -> dict[str, str]:

@@ -33,7 +33,9 @@ from .manifest import verify as verify_manifest
 
 # Environment a rebuild must not inherit: a date fixed by hand (the commit
 # gives it) and git variables that would point git at another repository.
-_NOT_INHERITED = ("SOURCE_DATE_EPOCH", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR")
+# GAZETTE_CACHE too: the commit is rebuilt with a cache of its own (in its
+# worktree), so what verify proves rests on nothing a build before kept.
+_NOT_INHERITED = ("SOURCE_DATE_EPOCH", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GAZETTE_CACHE")
 _COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 

@@ -472,7 +472,7 @@ PATCH_LIMIT = 200      # changed notices past which the index is made again rath
 
 
 def patch_index(publication: Publication, site_dir: Path, earlier: Path, last: dict, cache,
-                words: bool = True) -> dict | None:
+                words: bool = True, docs: list[str] | None = None) -> dict | None:
     """Write the index under site_dir as the last one (last: its record, as
     write_index() returns it; earlier: the site holding it), changed only
     where notices changed: their postings leave the terms they were in and
@@ -482,12 +482,12 @@ def patch_index(publication: Publication, site_dir: Path, earlier: Path, last: d
     stream_index() would write (a test compares them).  None, with nothing
     written, where it cannot: another number or order of notices, other
     code, too many changes, a changed shard count, a file or cached posting
-    missing."""
+    missing.  docs: each notice's cache.value_digest(), if the caller has them."""
     from . import sitedir
     from .cache import code_fingerprint, value_digest
 
     notices = publication.notices
-    docs = [value_digest(n) for n in notices]
+    docs = docs if docs is not None else [value_digest(n) for n in notices]
     if (cache is None or not isinstance(last, dict) or last.get("code") != code_fingerprint()
             or last.get("words") != words or len(last.get("docs", ())) != len(docs)
             or len(last.get("keys") or ()) != len(docs)):
@@ -566,12 +566,11 @@ def patch_index(publication: Publication, site_dir: Path, earlier: Path, last: d
 
 def _read_shard(path: Path, k: int, recorded) -> dict[str, str] | None:
     """A shard file's terms, if it is as its build recorded it (sitedir.stats)."""
-    import os
+    from .sitedir import unchanged_since
 
+    if not unchanged_since(path, recorded):
+        return None
     try:
-        st = os.stat(path)
-        if recorded is None or [st.st_ino, st.st_size, st.st_mtime_ns] != recorded:
-            return None
         text = path.read_text(encoding="utf-8")
     except OSError:
         return None
@@ -676,7 +675,7 @@ def _json(data) -> str:
 
 
 def start_index(publication: Publication, site_dir: Path, preview: bool = False,
-                earlier: Path | None = None, final: Path | None = None) -> background.Job:
+                earlier: Path | None = None, final: Path | None = None, docs: list[str] | None = None) -> background.Job:
     """write_index() under site_dir in a second process (background.py), with
     the build's cache, while the first renders the pages.  For a preview
     (preview.py) at low priority, and the cache is not swept: the page comes first."""
@@ -689,7 +688,7 @@ def start_index(publication: Publication, site_dir: Path, preview: bool = False,
 
         start = time.perf_counter()
         cache = Cache()
-        made = write_index(publication, site_dir, cache=cache, earlier=earlier, final=final)
+        made = write_index(publication, site_dir, cache=cache, earlier=earlier, final=final, docs=docs)
         if os.environ.get("GAZETTE_TIMING"):
             how = f"patched for {made['patched']} notices" if "patched" in made else "in full"
             print(f"[timing] search index (second process, {how}): {time.perf_counter() - start:.1f} s",
@@ -702,22 +701,23 @@ def start_index(publication: Publication, site_dir: Path, preview: bool = False,
 
 
 def write_index(publication: Publication, site_dir: Path, words: bool = True, cache=None,
-                earlier: Path | None = None, final: Path | None = None) -> dict:
+                earlier: Path | None = None, final: Path | None = None, docs: list[str] | None = None) -> dict:
     """Write the index under site_dir.  With final (the site it is built for)
     and earlier (the site it replaces), the index of the last build of that
     site is patched where it can be (patch_index()), and what was written is
-    recorded in the cache for the next build.  Returns that record."""
+    recorded in the cache for the next build.  Returns that record.  docs:
+    each notice's cache.value_digest(), if the caller has them."""
     import shutil
 
     from . import preview as kept
     from .cache import code_fingerprint, value_digest
 
     last = kept.stored(cache, final, "search") if cache is not None and final is not None else None
-    made = patch_index(publication, site_dir, earlier, last, cache, words) if earlier is not None else None
+    made = patch_index(publication, site_dir, earlier, last, cache, words, docs) if earlier is not None else None
     if made is None:
         shutil.rmtree(Path(site_dir) / paths.SEARCH_DIR, ignore_errors=True)
         made = stream_index(publication, site_dir, words, cache)
-        made["docs"] = [value_digest(n) for n in publication.notices] if final is not None else []
+        made["docs"] = (docs if docs is not None else [value_digest(n) for n in publication.notices]) if final else []
     made.update(code=code_fingerprint(), words=words)
     if final is not None and cache is not None:
         from . import sitedir

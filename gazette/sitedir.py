@@ -161,12 +161,10 @@ def link_kept(earlier: Path, staging: Path, rels, recorded: dict) -> set[str]:
     linked = set()
     made: set[Path] = set()
     for rel in rels:
-        want = recorded.get(rel)
         src = Path(earlier) / rel
+        if not unchanged_since(src, recorded.get(rel)):
+            continue
         try:
-            st = os.stat(src)
-            if want is None or [st.st_ino, st.st_size, st.st_mtime_ns] != list(want[:3]):
-                continue
             dest = Path(staging) / rel
             if dest.parent not in made:
                 dest.parent.mkdir(parents=True, exist_ok=True)

@@ -65,6 +65,7 @@ class _State:
     last = None               # gazette.preview.Record of the last build into this folder
     now: dict = {}            # gazette.preview.digests() of this build's notices
     same_notices: set = set()  # a build: the notices (sources) as the last build had them
+    downloads: dict = {}      # attachments: site path -> source file
     kept = False              # a build took files from the site it replaces (sitedir.link_kept)
 
 
@@ -159,6 +160,7 @@ def on_config(config):
     if _state.preview:
         preview.stop_later()      # the last save's index and outputs, if still at work
     _quiet_dirty_warning()
+    _state.now = preview.digests(publication)      # taken once: the search index and the pages compare them
     _start_search_index(publication, Path(config.site_dir))
     return config
 
@@ -185,7 +187,8 @@ def _start_search_index(publication, site_dir: Path) -> None:
         preview.scratch(target)
     # A build patches the index of the site it replaces where it can (search.patch_index).
     earlier, final = (None, None) if _state.preview else (sitedir.replaced(site_dir), sitedir.target(site_dir))
-    _state.search = (start_index(publication, target, _state.preview, earlier, final), target)
+    docs = [_state.now[n.source] for n in publication.notices]
+    _state.search = (start_index(publication, target, _state.preview, earlier, final, docs), target)
 
 
 def _stop_search_index() -> None:
@@ -231,7 +234,6 @@ def on_files(files: Files, config) -> Files:
         _state.pages[page.src] = page
         generated.append(_Generated.generated(config, page.src, content=""))
     _state.surroundings = _surroundings(config)
-    _state.now = preview.digests(site.publication)
     _state.same_notices = set()
     downloads = [_Download.generated(config, uri, abs_src_path=str(source))
                  for n in site.publication.notices for uri, source in n.downloads]
@@ -249,6 +251,7 @@ def on_files(files: Files, config) -> Files:
     else:
         _keep_unchanged(config, cache, site, generated, downloads)
     generated += downloads
+    _state.downloads = {f.dest_uri: f.abs_src_path for f in downloads}
 
     for f in generated:
         if files.get_file_from_path(f.src_uri) is not None:
@@ -273,9 +276,12 @@ def _keep_unchanged(config, cache, site, generated: list[File], downloads: list[
     if last is None:
         return
     same = preview.unchanged(last, site, _state.pages.values(), _state.surroundings, _state.now)
-    _state.same_notices = set(_state.now) - (preview.changed(last, site, _state.surroundings, _state.now) or set(_state.now))
+    touched = preview.changed(last, site, _state.surroundings, _state.now)
+    _state.same_notices = set() if touched is None else set(_state.now) - touched
     pages = {f.dest_uri: f.src_uri for f in generated if f.src_uri in same}
-    copies = [f.dest_uri for f in downloads if f.copied_in(earlier / Path(f.dest_uri).parent)]
+    # An attachment, when its source is the very file the last build copied (sources).
+    copies = [f.dest_uri for f in downloads
+              if (was := last.sources.get(f.dest_uri)) is not None and preview.source_stat(f.abs_src_path) == was]
     linked = sitedir.link_kept(earlier, staging, [*pages, *copies], last.files)
     _state.unchanged = {src for dest, src in pages.items() if dest in linked}
     _state.kept = bool(linked)
@@ -371,6 +377,7 @@ def _record(site_dir: Path, site, files: dict[str, str]) -> None:
         return
     rec = preview.record(site, _state.pages.values(), _state.surroundings, _state.reads, _state.last, _state.now)
     rec.files = {rel: [*st, files[rel]] for rel, st in sitedir.stats(site_dir, files).items()}
+    rec.sources = {dest: st for dest, source in _state.downloads.items() if (st := preview.source_stat(source))}
     cache = Cache()
     try:
         preview.save(cache, final, rec)
@@ -440,7 +447,7 @@ def _surroundings(config) -> str:
     the templates and code, the theme overrides, the hand-written pages."""
     from gazette.cache import files_digest
 
-    here = files_digest(ROOT / "gazette", ROOT / "overrides", ROOT / "hooks", Path(config.docs_dir),
+    here = files_digest(ROOT / "gazette", ROOT / "overrides", ROOT / "hooks", ROOT / "build.py", Path(config.docs_dir),
                         Path(config.config_file_path))
     # What the command line adds to the file (build.py serve: extra, the address).
     return here + json.dumps([dict(config.extra), config.site_url], sort_keys=True, default=str)

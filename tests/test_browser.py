@@ -17,7 +17,7 @@ def test_home_to_issuer_to_notice_from_disk(bundled_site, page):
     page.get_by_role("link", name="三亚市人力资源和社会保障局 三亚市财政局 三亚市扶贫工作室关于表彰2020年度三亚市“创业脱贫致富之星”“转移就业脱贫之星”的通知").click()
     expect(page).to_have_url(re.compile(r"/notices/2020/sanrenshefa-2020-162\.html$"))
     table = page.locator("table.notice-meta")
-    assert table.is_visible()
+    expect(table).to_be_visible()          # waits for the page the click opened, as a reader would
     assert "三人社发〔2020〕162号" in table.inner_text()
     assert "三亚市人力资源和社会保障局、三亚市财政局、三亚市扶贫工作室" in table.inner_text()
     assert page.remote_requests == []

@@ -236,6 +236,18 @@ def test_a_rebuild_keeps_only_the_pages_a_change_cannot_reach(tmp_path):
     again = _build(notices, site, warm)
     assert again == rebuilt
 
+    # An attachment replaced by another file of the same size, its time set
+    # back to before the last build: the site must have the new one.
+    uri, source = quiet.downloads[0]
+    old = source.read_bytes()
+    st = source.stat()
+    new_bytes = bytes(b ^ 0x01 for b in old[:64]) + old[64:]
+    source.unlink()
+    source.write_bytes(new_bytes)
+    os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))
+    _build(notices, site, warm)
+    assert (site / uri).read_bytes() == new_bytes
+
 
 def test_revisions_from_the_cache_are_the_revisions_read_from_git(tmp_path):
     """publish() keeps each notice's revisions in the build's cache under a key
