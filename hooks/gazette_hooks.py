@@ -339,8 +339,13 @@ def on_post_build(config) -> None:
     if _state.preview:
         _finish_preview(site_dir, site, config.site_name, hand_written, config)
         return
-    _write_outputs(site_dir, site, config.site_name, hand_written, _kept_data(site_dir, site))   # while the search index is made
-    _took("feeds, open data, sitemap")
+    # A rebuild that kept pages writes the feeds and open data while its search
+    # index is patched; a full build after the index is made, whose merge is
+    # the build's peak of memory.
+    outputs = functools.partial(_write_outputs, site_dir, site, config.site_name, hand_written)
+    if _state.kept:
+        outputs(_kept_data(site_dir, site))
+        _took("feeds, open data, sitemap")
     job, target = _state.search
     try:
         job.wait()
@@ -351,6 +356,9 @@ def on_post_build(config) -> None:
     (target / paths.SEARCH_DIR).rename(site_dir / paths.SEARCH_DIR)
     _state.search = None
     shutil.rmtree(target, ignore_errors=True)
+    if not _state.kept:
+        outputs(set())
+        _took("feeds, open data, sitemap")
     earlier = sitedir.replaced(site_dir)        # the site this build replaces: its zip's unchanged members are reused
     known = _state.last.files if earlier is not None and _state.last is not None else None
     cache = Cache()
