@@ -135,8 +135,10 @@ def on_config(config):
     try:
         code = (config.extra.get("organisation") or {}).get("code")
         withheld = bool((config.extra.get("statistics") or {}).get("count_withheld"))
+        # A preview remembers the revisions in the process (public._past): keying
+        # ten thousand again for the cache would cost each save two seconds.
         publication = publish(corpus, history, head_commit(notices_dir), index_code=code, count_withheld=withheld,
-                              cache=cache)
+                              cache=None if _state.preview else cache)
         if not _state.preview:
             cache.sweep(("revisions",))
     finally:
