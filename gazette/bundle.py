@@ -55,15 +55,14 @@ def _earlier(previous: Path | None, cache, known: dict) -> tuple[zipfile.ZipFile
     if previous is None or cache is None or not previous.is_file():
         return None, False
     from . import cache as store
-    from .sitedir import unchanged_since
+    from .sitedir import recorded_hash
 
-    was = known.get(paths.BUNDLE)
-    recorded = was is not None and len(was) > 3 and unchanged_since(previous, was)
-    k = store.key("bundle", was[3] if recorded else _digest(previous))
+    recorded = recorded_hash(previous, known.get(paths.BUNDLE))
+    k = store.key("bundle", recorded or _digest(previous))
     if cache.get_many("bundle", [k]).get(k) != _made_by():
         return None, False
     try:
-        return zipfile.ZipFile(previous), recorded
+        return zipfile.ZipFile(previous), recorded is not None
     except (OSError, zipfile.BadZipFile):
         return None, False
 

@@ -57,15 +57,15 @@ def file_hashes(site_dir: Path, skip: tuple[str, ...] = (), known: dict | None =
     known: site path -> [inode, size, mtime_ns, SHA-256] the last build
     recorded; a file still as recorded (sitedir.unchanged_since: a page a
     rebuild kept) is not read again."""
-    from .sitedir import files, unchanged_since
+    from .sitedir import files, recorded_hash
 
     site_dir = Path(site_dir)
     known = known or {}
     out = {}
     for rel in files(site_dir):
         if rel != NAME and rel not in skip:
-            p, was = site_dir / rel, known.get(rel)
-            out[rel] = was[3] if was is not None and len(was) > 3 and unchanged_since(p, was) else sha256(p.read_bytes())
+            p = site_dir / rel
+            out[rel] = recorded_hash(p, known.get(rel)) or sha256(p.read_bytes())
     return out
 
 

@@ -108,15 +108,13 @@ def changed(last: Record | None, site, surroundings: str, now: dict[str, str]) -
     return {s for s, d in now.items() if last.notices.get(s) != d} | (last.notices.keys() - now.keys())
 
 
-def unchanged(last: Record | None, site, pages, surroundings: str, now: dict[str, str]) -> set[str]:
+def unchanged(last: Record | None, site, pages, touched: set[str] | None) -> set[str]:
     """The pages (their sources, Page.src) the build last into this folder
-    wrote exactly as this one would: none if there was none.  now: digests()."""
-    touched = changed(last, site, surroundings, now)
-    if touched is None:
+    wrote exactly as this one would: none if there was none.  touched: changed()."""
+    if last is None or touched is None:
         return set()
-    by_source = {n.source: n for n in site.publication.notices}
-    out = {by_source[s].page for s in now
-           if s not in touched and (seen := last.reads.get(by_source[s].page)) is not None and touched.isdisjoint(seen)}
+    out = {n.page for n in site.publication.notices
+           if n.source not in touched and (seen := last.reads.get(n.page)) is not None and touched.isdisjoint(seen)}
     out.update(p.src for p in pages
                if p.lists is not None and last.lists.get(p.src) == _digest(p.lists) and touched.isdisjoint(p.lists[0]))
     return out

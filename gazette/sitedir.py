@@ -151,6 +151,14 @@ def unchanged_since(path: Path, recorded) -> bool:
     return recorded is not None and [st.st_ino, st.st_size, st.st_mtime_ns] == list(recorded[:3])
 
 
+def recorded_hash(path: Path, recorded) -> str | None:
+    """The SHA-256 a build recorded for a file ([inode, size, mtime_ns,
+    SHA-256]), if the file is still as it recorded it: no need to read it."""
+    if recorded is None or len(recorded) < 4 or not unchanged_since(path, recorded):
+        return None
+    return recorded[3]
+
+
 def link_kept(earlier: Path, staging: Path, rels, recorded: dict) -> set[str]:
     """Hard-link into the staging folder each of these files of the site it
     replaces that is still as a build recorded it (stats()): the same inode,

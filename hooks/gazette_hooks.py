@@ -63,6 +63,8 @@ class _State:
     reads: dict = {}          # Page.reads of the notice pages made in this build
     unchanged: set = set()    # our pages the last build wrote as this one would (kept, not made again)
     last = None               # gazette.preview.Record of the last build into this folder
+    earlier = None            # a build: the site it replaces (sitedir.replaced), if any
+    final = None              # a build: the site it becomes (sitedir.target)
     now: dict = {}            # gazette.preview.digests() of this build's notices
     same_notices: set = set()  # a build: the notices (sources) as the last build had them
     downloads: dict = {}      # attachments: site path -> source file
@@ -75,15 +77,11 @@ class _Download(File):
     time, so a change of size or of either time counts too."""
 
     def is_modified(self) -> bool:
-        return not self.copied_in(Path(self.abs_dest_path).parent)
-
-    def copied_in(self, folder: Path) -> bool:
-        """Whether folder holds a copy of the file as it is now (by size and time)."""
         try:
-            src, dest = os.stat(self.abs_src_path), os.stat(Path(folder) / Path(self.abs_dest_path).name)
+            src, dest = os.stat(self.abs_src_path), os.stat(self.abs_dest_path)
         except OSError:
-            return False
-        return src.st_size == dest.st_size and max(src.st_mtime_ns, src.st_ctime_ns) <= dest.st_mtime_ns
+            return True
+        return src.st_size != dest.st_size or max(src.st_mtime_ns, src.st_ctime_ns) > dest.st_mtime_ns
 
     def copy_file(self, dirty: bool = False) -> None:
         if dirty and not self.is_modified():
@@ -158,6 +156,8 @@ def on_config(config):
     _state.reads = {}
     _state.last = None
     _state.kept = False
+    staging = Path(config.site_dir)
+    _state.earlier, _state.final = (None, None) if _state.preview else (sitedir.replaced(staging), sitedir.target(staging))
     _took("history and public view")
     if _state.preview:
         preview.stop_later()      # the last save's index and outputs, if still at work
@@ -188,9 +188,8 @@ def _start_search_index(publication, site_dir: Path) -> None:
     if _state.preview:
         preview.scratch(target)
     # A build patches the index of the site it replaces where it can (search.patch_index).
-    earlier, final = (None, None) if _state.preview else (sitedir.replaced(site_dir), sitedir.target(site_dir))
     docs = [_state.now[n.source] for n in publication.notices]
-    _state.search = (start_index(publication, target, _state.preview, earlier, final, docs), target)
+    _state.search = (start_index(publication, target, _state.preview, _state.earlier, _state.final, docs), target)
 
 
 def _stop_search_index() -> None:
@@ -241,7 +240,8 @@ def on_files(files: Files, config) -> Files:
                  for n in site.publication.notices for uri, source in n.downloads]
     if _state.preview:
         _state.last = preview.last(_state.site_dir)
-        _state.unchanged = preview.unchanged(_state.last, site, _state.pages.values(), _state.surroundings, _state.now)
+        touched = preview.changed(_state.last, site, _state.surroundings, _state.now)
+        _state.unchanged = preview.unchanged(_state.last, site, _state.pages.values(), touched)
         for f in files.documentation_pages():      # hand-written: few, and they show the nav
             if f.src_uri not in _state.pages:
                 Path(f.abs_dest_path).unlink(missing_ok=True)
@@ -270,21 +270,19 @@ def _keep_unchanged(config, cache, site, generated: list[File], downloads: list[
     """A build over a site a build recorded (gazette/preview.py): the pages
     and attachments that would be written as they are there are taken from
     it (hard links), and MkDocs, in its dirty build, leaves them alone."""
-    staging = Path(config.site_dir)
-    earlier, final = sitedir.replaced(staging), sitedir.target(staging)
-    if earlier is None or final is None:
+    if _state.earlier is None or _state.final is None:
         return
-    last = _state.last = preview.load(cache, final)
+    last = _state.last = preview.load(cache, _state.final)
     if last is None:
         return
-    same = preview.unchanged(last, site, _state.pages.values(), _state.surroundings, _state.now)
     touched = preview.changed(last, site, _state.surroundings, _state.now)
+    same = preview.unchanged(last, site, _state.pages.values(), touched)
     _state.same_notices = set() if touched is None else set(_state.now) - touched
     pages = {f.dest_uri: f.src_uri for f in generated if f.src_uri in same}
     # An attachment, when its source is the very file the last build copied (sources).
     copies = [f.dest_uri for f in downloads
               if (was := last.sources.get(f.dest_uri)) is not None and preview.source_stat(f.abs_src_path) == was]
-    linked = sitedir.link_kept(earlier, staging, [*pages, *copies], last.files)
+    linked = sitedir.link_kept(_state.earlier, config.site_dir, [*pages, *copies], last.files)
     _state.unchanged = {src for dest, src in pages.items() if dest in linked}
     _state.kept = bool(linked)
 
@@ -361,7 +359,7 @@ def on_post_build(config) -> None:
     if not _state.kept:
         outputs(set())
         _took("feeds, open data, sitemap")
-    earlier = sitedir.replaced(site_dir)        # the site this build replaces: its zip's unchanged members are reused
+    earlier = _state.earlier        # the site this build replaces: its zip's unchanged members are reused
     known = _state.last.files if earlier is not None and _state.last is not None else None
     cache = Cache()
     try:
@@ -382,7 +380,7 @@ def on_post_build(config) -> None:
 def _record(site_dir: Path, site, files: dict[str, str]) -> None:
     """What this build wrote, for the next build of the same site
     (gazette/preview.py): each file's inode, size, time and SHA-256 (files)."""
-    final = sitedir.target(site_dir)
+    final = _state.final
     if final is None:          # not built by build.py: nothing is kept from it
         return
     rec = preview.record(site, _state.pages.values(), _state.surroundings, _state.reads, _state.last, _state.now)
@@ -403,11 +401,10 @@ def _unlink_mkdocs_sitemap(site_dir: Path) -> None:
 def _kept_data(site_dir: Path, site) -> set[str]:
     """A build over a site it recorded: the open-data file of each notice as
     the last build had it (it is made from the notice alone), linked from there."""
-    earlier = sitedir.replaced(site_dir)
-    if earlier is None or _state.last is None or not _state.same_notices:
+    if _state.earlier is None or _state.last is None or not _state.same_notices:
         return set()
     want = [paths.notice_data(n.year, n.slug) for n in site.publication.notices if n.source in _state.same_notices]
-    return sitedir.link_kept(earlier, site_dir, want, _state.last.files)
+    return sitedir.link_kept(_state.earlier, site_dir, want, _state.last.files)
 
 
 def _write_outputs(site_dir: Path, site, site_name: str, hand_written: list[str], have: set[str] = frozenset()) -> None:
