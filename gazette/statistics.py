@@ -54,6 +54,9 @@ def table(notices: tuple[PublicNotice, ...], year: int, order=lambda issuer: iss
     """One row per issuer with a notice made, repealed or in force that year (in order), then 合计."""
     year_end = dt.date(year, 12, 31)
     relevant = [n for n in notices if n.date.year == year or _ended_in(n, year) or n.in_force_on(year_end)]
-    issuers = sorted({i for n in relevant for i in n.issuers}, key=order)
-    rows = [row(i, [n for n in relevant if i in n.issuers], year) for i in issuers]
+    mine: dict[str, list[PublicNotice]] = {}      # each issuer's, in one pass (a notice may have several)
+    for n in relevant:
+        for i in dict.fromkeys(n.issuers):
+            mine.setdefault(i, []).append(n)
+    rows = [row(i, mine[i], year) for i in sorted(mine, key=order)]
     return rows + [row("合计", relevant, year)]

@@ -361,9 +361,10 @@ def on_post_build(config) -> None:
         _took("feeds, open data, sitemap")
     earlier = _state.earlier        # the site this build replaces: its zip's unchanged members are reused
     known = _state.last.files if earlier is not None and _state.last is not None else None
+    now = sitedir.scan(site_dir)     # every file but the zip and the manifest, as written: one look for all three
     cache = Cache()
     try:
-        files = bundle_and_hashes(site_dir, earlier / paths.BUNDLE if earlier else None, cache, known)
+        files = bundle_and_hashes(site_dir, earlier / paths.BUNDLE if earlier else None, cache, known, now)
     finally:
         cache.close()
     _took("site.zip and the files' hashes")
@@ -374,17 +375,19 @@ def on_post_build(config) -> None:
     clean = is_clean(repo) if publication.commit and repo else None
     write_manifest(site_dir, build_manifest(site_dir, publication, clean, where, files))
     _took("manifest")
-    _record(site_dir, site, files)
+    _record(site_dir, site, files, now)
 
 
-def _record(site_dir: Path, site, files: dict[str, str]) -> None:
+def _record(site_dir: Path, site, files: dict[str, str], now: dict) -> None:
     """What this build wrote, for the next build of the same site
-    (gazette/preview.py): each file's inode, size, time and SHA-256 (files)."""
+    (gazette/preview.py): each file's inode, size, time (now: sitedir.scan(),
+    but for the zip written after) and SHA-256 (files)."""
     final = _state.final
     if final is None:          # not built by build.py: nothing is kept from it
         return
     rec = preview.record(site, _state.pages.values(), _state.surroundings, _state.reads, _state.last, _state.now)
-    rec.files = {rel: [*st, files[rel]] for rel, st in sitedir.stats(site_dir, files).items()}
+    stats = {**{rel: now[rel] for rel in files if rel in now}, **sitedir.stats(site_dir, [paths.BUNDLE])}
+    rec.files = {rel: [*st, files[rel]] for rel, st in stats.items()}
     rec.sources = {dest: st for dest, source in _state.downloads.items() if (st := preview.source_stat(source))}
     cache = Cache()
     try:
@@ -409,7 +412,8 @@ def _kept_data(site_dir: Path, site) -> set[str]:
 
 def _write_outputs(site_dir: Path, site, site_name: str, hand_written: list[str], have: set[str] = frozenset()) -> None:
     """Feeds, open data and our sitemap (have: the open-data files already there)."""
-    outputs = {**feeds(site, site.site_url, site_name), **opendata.files(site.publication, site.site_url, have)}
+    data = opendata.files(site.publication, site.site_url, have, read=lambda rel: (site_dir / rel).read_bytes())
+    outputs = {**feeds(site, site.site_url, site_name), **data}
     if site.site_url:
         outputs[paths.SITEMAP] = sitemap(site, site.site_url, hand_written)
     for rel, data in outputs.items():

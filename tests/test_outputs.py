@@ -172,3 +172,33 @@ def test_a_correction_moves_the_entrys_updated_date_not_its_published_one():
     ))
     entry = feedparser.parse(atom("测试", "feeds/all.xml", [corrected], None, "测试")).entries[0]
     assert entry.published.startswith("2020-02-15") and entry.updated.startswith("2020-03-05T09:30:00+08:00")
+
+
+def test_the_file_of_all_notices_is_the_whole_dumped_even_when_made_from_kept_files():
+    """A rebuild makes data/notices.json from each notice's own file (opendata._all):
+    it must be the very bytes json.dumps makes of the whole, whatever the text holds."""
+    import dataclasses
+
+    from gazette import opendata, paths
+    from gazette.corpus import load_corpus
+    from gazette.public import Publication, publish
+
+    publication = publish(load_corpus(ROOTS / "basic" / "notices"), None)
+    hostile = '第一行\n"引号"\\ 反斜杠 \u2028 \0notices\0 "\\u0000notices\\u0000"\n  {\n'
+    first = dataclasses.replace(publication.notices[0], body=hostile, title=hostile)
+    publication = dataclasses.replace(publication, notices=(first, *publication.notices[1:]))
+    assert isinstance(publication, Publication)
+
+    def whole(pub):
+        records = [opendata.record(n, SITE_URL) for n in pub.notices]
+        return opendata._json({"$schema": "notice.schema.json", "version": opendata.VERSION,
+                               "commit": pub.commit, "notices": records})
+
+    made = opendata.files(publication, SITE_URL)
+    assert made[paths.DATA_ALL] == whole(publication)
+    assert json.loads(made[paths.DATA_ALL])["notices"][0]["body"] == hostile
+    kept = {paths.notice_data(n.year, n.slug) for n in publication.notices[::2]}
+    again = opendata.files(publication, SITE_URL, kept, read=lambda rel: made[rel])
+    assert again[paths.DATA_ALL] == made[paths.DATA_ALL] and not kept & set(again)
+    empty = dataclasses.replace(publication, notices=())
+    assert opendata.files(empty, None)[paths.DATA_ALL] == whole(empty)
