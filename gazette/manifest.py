@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import posixpath
 from pathlib import Path
 
@@ -52,35 +53,44 @@ def outputs_of(publication: Publication, files) -> dict[str, list[str]]:
     }
 
 
-def file_hashes(site_dir: Path, skip: tuple[str, ...] = (), known: dict | None = None) -> dict[str, str]:
+def file_hashes(site_dir: Path, skip: tuple[str, ...] = (), known: dict | None = None, now: dict | None = None) -> dict[str, str]:
     """The SHA-256 of every file of the site but the manifest (and skip).
     known: site path -> [inode, size, mtime_ns, SHA-256] the last build
     recorded; a file still as recorded (sitedir.unchanged_since: a page a
-    rebuild kept) is not read again."""
-    from .sitedir import files, recorded_hash
+    rebuild kept) is not read again.  now: sitedir.scan() of the site, if taken."""
+    from .sitedir import recorded_hash, scan
 
     site_dir = Path(site_dir)
     known = known or {}
+    now = scan(site_dir) if now is None else now
     out = {}
-    for rel in files(site_dir):
+    top = os.fspath(site_dir)
+    for rel, st in now.items():
         if rel != NAME and rel not in skip:
-            p = site_dir / rel
-            out[rel] = recorded_hash(p, known.get(rel)) or sha256(p.read_bytes())
+            p = os.path.join(top, rel)
+            if (found := recorded_hash(p, known.get(rel), st)) is None:
+                with open(p, "rb") as f:
+                    found = sha256(f.read())
+            out[rel] = found
     return out
 
 
-def bundle_and_hashes(site_dir: Path, previous: Path | None = None, cache=None, known: dict | None = None) -> dict[str, str]:
+def bundle_and_hashes(site_dir: Path, previous: Path | None = None, cache=None, known: dict | None = None,
+                      now: dict | None = None) -> dict[str, str]:
     """Write site.zip and return file_hashes() of the site with it.  The hashes
     are taken while the zip is written: both read every file, and zlib and
     SHA-256 let go of the GIL, so they share the cores.  previous, cache,
-    known: see bundle.write_bundle() and file_hashes()."""
+    known: see bundle.write_bundle() and file_hashes(); now: sitedir.scan()
+    of the site, taken here if not given."""
     from concurrent.futures import ThreadPoolExecutor
 
     from .bundle import PART, write_bundle
+    from .sitedir import scan
 
+    now = scan(site_dir) if now is None else now
     with ThreadPoolExecutor(1) as pool:
-        hashing = pool.submit(file_hashes, site_dir, (paths.BUNDLE, PART), known)
-        _, digest = write_bundle(site_dir, previous, cache, known)
+        hashing = pool.submit(file_hashes, site_dir, (paths.BUNDLE, PART), known, now)
+        _, digest = write_bundle(site_dir, previous, cache, known, now)
         return {**hashing.result(), paths.BUNDLE: digest}
 
 

@@ -117,44 +117,70 @@ def replaced(staging: Path) -> Path | None:
     return site_dir if site_dir is not None and site_dir.is_dir() and not site_dir.is_symlink() else None
 
 
+def scan(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Every file under folder, by sorted path relative to it ('a/b.html'):
+    (inode, size, mtime_ns), as stats() gives them; one stat per file, so a
+    build's last steps (site.zip, the hashes, its record) share one look."""
+    found: dict[str, tuple[int, int, int]] = {}
+
+    def walk(here: str, prefix: str) -> None:
+        with os.scandir(here) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, prefix + entry.name + "/")
+                elif entry.is_file():
+                    try:
+                        st = entry.stat()
+                    except OSError:
+                        continue
+                    found[prefix + entry.name] = (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    walk(os.fspath(folder), "")
+    return {rel: found[rel] for rel in sorted(found)}
+
+
 def files(folder: Path) -> list[str]:
     """Every file under folder, as sorted paths relative to it ('a/b.html')."""
-    out = []
-    top = os.fspath(folder)
-    for here, _, names in os.walk(top):
-        rel = os.path.relpath(here, top).replace(os.sep, "/")
-        prefix = "" if rel == "." else rel + "/"
-        out += [prefix + name for name in names if os.path.isfile(os.path.join(here, name))]
-    return sorted(out)
+    return list(scan(folder))
 
 
 def stats(folder: Path, rels) -> dict[str, list[int]]:
     """[inode, size, mtime_ns] of these files under folder (those that exist):
     what link_kept() compares a file with before taking it."""
     out = {}
+    top = os.fspath(folder)
     for rel in rels:
         try:
-            st = os.stat(Path(folder) / rel)
+            st = os.stat(os.path.join(top, rel))
         except OSError:
             continue
         out[rel] = [st.st_ino, st.st_size, st.st_mtime_ns]
     return out
 
 
-def unchanged_since(path: Path, recorded) -> bool:
+def same(now, recorded) -> bool:
+    """Whether a file's (inode, size, mtime_ns) now are those a build recorded."""
+    return now is not None and recorded is not None and list(now) == list(recorded[:3])
+
+
+def unchanged_since(path: Path, recorded, now=None) -> bool:
     """Whether a file is still as a build recorded it (stats(): the same inode,
-    size and time, so nothing has written it since)."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return False
-    return recorded is not None and [st.st_ino, st.st_size, st.st_mtime_ns] == list(recorded[:3])
+    size and time, so nothing has written it since); now: its stats, if known
+    (scan())."""
+    if now is None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        now = (st.st_ino, st.st_size, st.st_mtime_ns)
+    return same(now, recorded)
 
 
-def recorded_hash(path: Path, recorded) -> str | None:
+def recorded_hash(path: Path, recorded, now=None) -> str | None:
     """The SHA-256 a build recorded for a file ([inode, size, mtime_ns,
-    SHA-256]), if the file is still as it recorded it: no need to read it."""
-    if recorded is None or len(recorded) < 4 or not unchanged_since(path, recorded):
+    SHA-256]), if the file is still as it recorded it: no need to read it.
+    now: its stats, if known (scan())."""
+    if recorded is None or len(recorded) < 4 or not unchanged_since(path, recorded, now):
         return None
     return recorded[3]
 
@@ -167,16 +193,17 @@ def link_kept(earlier: Path, staging: Path, rels, recorded: dict) -> set[str]:
     link, and unlinks before writing), and the old site is deleted once the
     new one is in place.  Returns the files linked; any other is made again."""
     linked = set()
-    made: set[Path] = set()
+    made: set[str] = set()
+    old, new = os.fspath(earlier), os.fspath(staging)
     for rel in rels:
-        src = Path(earlier) / rel
+        src = os.path.join(old, rel)
         if not unchanged_since(src, recorded.get(rel)):
             continue
         try:
-            dest = Path(staging) / rel
-            if dest.parent not in made:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                made.add(dest.parent)
+            dest = os.path.join(new, rel)
+            if (parent := os.path.dirname(dest)) not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
             os.link(src, dest)
         except OSError:
             continue

@@ -9,10 +9,12 @@ would show as a differing file.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 
 import pytest
 from conftest import ROOT, digests
@@ -93,6 +95,52 @@ def test_a_rebuilt_zip_takes_only_members_it_can_prove(tmp_path, monkeypatch):
     reused.clear()
     _, again = bundle.write_bundle(site, earlier, store)
     assert again == cold and reused == []
+    store.close()
+
+
+def test_a_large_member_is_deflated_again_only_where_it_changed(tmp_path, monkeypatch):
+    """The open data's file of all notices is deflated in pieces cut by its
+    content (bundle._pieces): a rebuild deflates again only the pieces a
+    change touched, takes the rest from the last zip, and the zip is the same
+    bytes as a cold build's, and unpacks to the file."""
+    from gazette import bundle
+    from gazette.cache import Cache
+
+    monkeypatch.setattr(bundle, "LARGE", 50_000)
+    records = [json.dumps({"address": f"notices/2020/n-{i}/", "body": f"第{i}号文件的正文。" * 40},
+                          ensure_ascii=False, indent=1) for i in range(1500)]
+
+    def write(site, records):
+        (site / "data").mkdir(parents=True, exist_ok=True)
+        text = "{\n \"notices\": [\n" + ",\n".join("  " + r.replace("\n", "\n  ") for r in records) + "\n ]\n}\n"
+        (site / "data" / "notices.json").write_text(text, encoding="utf-8")
+        return text.encode()
+
+    site = tmp_path / "site"
+    write(site, records)
+    store = Cache(tmp_path / "cache.sqlite3")
+    deflated = []
+    real = bundle._deflate_piece
+    monkeypatch.setattr(bundle, "_deflate_piece", lambda piece: (deflated.append(bytes(piece)), real(piece))[1])
+    first, _ = bundle.write_bundle(site, None, store)
+    pieces = len(deflated)
+    assert pieces > 10                                       # cut, by the content
+    earlier = tmp_path / "earlier.zip"
+    shutil.copy(first, earlier)
+
+    changed = records[:600] + [records[600].replace("正文", "改过的正文")] + records[601:900] + records[901:]
+    data = write(site, changed)                              # one record changed, one removed
+    deflated.clear()
+    _, digest = bundle.write_bundle(site, earlier, store)
+    assert 1 <= len(deflated) <= 4 and any("改过的正文".encode() in d for d in deflated)
+    fresh = tmp_path / "fresh"
+    write(fresh, changed)
+    deflated.clear()
+    _, cold = bundle.write_bundle(fresh, None, None)
+    assert digest == cold and len(deflated) >= pieces - 1
+    with zipfile.ZipFile(site / "site.zip") as z:
+        assert z.testzip() is None
+        assert z.read(f"{bundle.FOLDER}/data/notices.json") == data
     store.close()
 
 
