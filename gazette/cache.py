@@ -98,24 +98,30 @@ def encode_value(value):
     raise TypeError(f"cannot keep a {type(value).__name__} in the cache")
 
 
-def decode_value(data, kinds: dict[str, type]):
-    """encode_value() undone; kinds: the dataclasses it may make, by name
-    (anything else is an error: a cache file is data, not code)."""
-    if isinstance(data, list):
-        return [decode_value(v, kinds) for v in data]
-    if not isinstance(data, dict):
-        return data
-    if "t" in data:
-        return tuple(decode_value(v, kinds) for v in data["t"])
-    if "m" in data:
-        return {decode_value(k, kinds): decode_value(v, kinds) for k, v in data["m"]}
-    if "dt" in data:
-        return dt.datetime.fromisoformat(data["dt"])
-    if "d" in data:
-        return dt.date.fromisoformat(data["d"])
-    if "p" in data:
-        return Path(data["p"])
-    return kinds[data["c"]](*(decode_value(v, kinds) for v in data["f"]))
+def decode_value(text: str, kinds: dict[str, type]):
+    """encode_value()'s data, as JSON text, turned back into the value; kinds:
+    the dataclasses it may make, by name (anything else is an error: a cache
+    file is data, not code).  Each tagged object is made as the JSON parser
+    closes it, so strings and numbers are never visited again in Python.
+    None if the text is not such data (the entry is then treated as absent)."""
+
+    def made(data: dict):
+        if "t" in data:
+            return tuple(data["t"])
+        if "m" in data:
+            return {k: v for k, v in data["m"]}
+        if "dt" in data:
+            return dt.datetime.fromisoformat(data["dt"])
+        if "d" in data:
+            return dt.date.fromisoformat(data["d"])
+        if "p" in data:
+            return Path(data["p"])
+        return kinds[data["c"]](*data["f"])
+
+    try:
+        return json.loads(text, object_hook=made)
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None         # a damaged entry is a miss: the value is made again
 
 
 def location() -> Path:

@@ -8,6 +8,7 @@ run before the bracket that names a known number, so 经三府〔2020〕1号 fin
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Container
@@ -52,10 +53,24 @@ def _numbers(text: str):
         pos = done = m.end()
 
 
-def find(text: str, known: Container[DocNumber]) -> list[tuple[int, int, DocNumber]]:
-    """(start, end, number) of every cited number in text that is in known."""
+_seen: dict[bytes, tuple] = {}     # a digest of a text -> its _numbers(), for find(remember=True)
+
+
+def find(text: str, known: Container[DocNumber], remember: bool = False) -> list[tuple[int, int, DocNumber]]:
+    """(start, end, number) of every cited number in text that is in known.
+
+    remember: keep what was found in text for the life of the process (the
+    public view's texts, which `serve` searches again on every save)."""
+    if remember:
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        if (numbers := _seen.get(digest)) is None:
+            if len(_seen) > 100_000:
+                _seen.clear()
+            numbers = _seen[digest] = tuple(_numbers(text))
+    else:
+        numbers = _numbers(text)
     out = []
-    for start, end, run, year, serial in _numbers(text):
+    for start, end, run, year, serial in numbers:
         for k in range(len(run), 0, -1):
             number = DocNumber(run[-k:], year, serial)
             if number in known:

@@ -170,12 +170,12 @@ def _read_all(paths: list[Path], root: Path, files: dict, inside: dict, cache) -
             except OSError:
                 continue
             stored[i] = _content_key(paths[i], root, data[i], memo[i][3], key)
-        found = cache.get_many("notices", [k for k in stored.values() if k])
+        found = cache.get_many("notices", [k for k in stored.values() if k], raw=True)
         fresh = {}
         for i in chunk:
             k = stored.get(i)
-            if k in found:
-                _read[memo[i]] = (decode_value(found.pop(k), _KINDS), [])
+            if (notice := decode_value(found.pop(k), _KINDS) if k in found else None) is not None:
+                _read[memo[i]] = (notice, [])
             elif i in data:
                 # The notice is made from the very bytes its key was made from; its
                 # attachments are read again after, and kept only if the key still holds.

@@ -94,9 +94,21 @@ def source_stat(path) -> list[int] | None:
     return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
+_digested: dict[str, tuple] = {}     # source -> (the notice, its digest) of the last digests() in this process
+
+
 def digests(publication) -> dict[str, str]:
-    """Each notice's digest, by source: what unchanged() and record() compare."""
-    return {n.source: _digest(n) for n in publication.notices}
+    """Each notice's digest, by source: what unchanged() and record() compare.
+    A notice equal (==, field by field: the same types, so the same repr())
+    to the one the last call in this process digested keeps that digest:
+    `serve` digests again only what a save changed."""
+    out = {}
+    for n in publication.notices:
+        was = _digested.get(n.source)
+        out[n.source] = was[1] if was is not None and was[0] == n else _digest(n)
+    _digested.clear()
+    _digested.update((n.source, (n, out[n.source])) for n in publication.notices)
+    return out
 
 
 def changed(last: Record | None, site, surroundings: str, now: dict[str, str]) -> set[str] | None:

@@ -251,7 +251,7 @@ def _relations(notices: tuple[PublicNotice, ...]) -> tuple[PublicNotice, ...]:
         if n.body is None:
             continue
         text = "\n".join([n.body, *(a.text for a in n.attachments if a.text)])
-        found = tuple(dict.fromkeys(x for _, _, x in citations.find(text, by_number) if x != n.doc_number))
+        found = tuple(dict.fromkeys(x for _, _, x in citations.find(text, by_number, remember=True) if x != n.doc_number))
         cites[n.source] = found
         for x in found:
             cited_by.setdefault(x, []).append(n.source)     # numbered or not
@@ -335,22 +335,38 @@ def _shown(path: Path, root: Path) -> str:
 # --- history ---------------------------------------------------------------------
 
 
-def tracked_files(notice: Notice, repo: Path) -> tuple[str | None, list[tuple[str, str]]]:
+def tracked_files(notice: Notice, repo: Path, folders: dict | None = None) -> tuple[str | None, list[tuple[str, str]]]:
     """The files whose history is the notice's, relative to the repository.
 
     (the notice's own path or None if it is outside the repository,
-    [(title, path) of each attachment shown inside the page]).
+    [(title, path) of each attachment shown inside the page]).  folders: a
+    dict kept across calls, so each folder's real path is found once.
     """
-    root = os.path.realpath(repo)
+    folders = {} if folders is None else folders
+    root = _real(str(repo), folders)
 
     def rel(path: Path) -> str | None:
-        real = os.path.realpath(path)
+        real = _real(str(path), folders)
         if not real.startswith(root.rstrip(os.sep) + os.sep):
             return None
         return Path(real[len(root.rstrip(os.sep)) + 1:]).as_posix()
 
     attachments = [(a.title, rel(a.source)) for a in notice.attachments if a.text is not None]
     return rel(notice.path), [(t, p) for t, p in attachments if p]
+
+
+def _real(path: str, folders: dict) -> str:
+    """os.path.realpath(path), its folder's remembered in folders: a file
+    that is no link is where its folder really is (one lstat, not one per
+    folder above it)."""
+    if path not in folders:
+        head, tail = os.path.split(path)
+        if tail in ("", ".", "..") or not head or os.path.islink(path):
+            return os.path.realpath(path)
+        if head not in folders:
+            folders[head] = os.path.realpath(head)
+        return os.path.join(folders[head], tail)
+    return folders[path]
 
 
 @dataclass
@@ -403,22 +419,23 @@ class _Kept:
         self.history, self.hidden, self.cache = history, hidden, cache
         withheld = hashlib.sha256("\0".join(sorted(map(str, hidden))).encode()).hexdigest()
         self.keys: dict[str, str] = {}
+        folders: dict[str, str] = {}
         for n in listed:
-            path, attachments = tracked_files(n, history.repo)
+            path, attachments = tracked_files(n, history.repo, folders)
             if path is None:
                 continue
             commits = [[c.sha, c.index, c.date.isoformat(), c.author, c.subject, history.state(path, c),
                         [history.state(p, c) for _, p in attachments]] for c in _commits(path, attachments, history)]
             self.keys[n.rel] = caching.key("revisions", path, n.disclosure, withheld, attachments, commits)
-        self.found = cache.get_many("revisions", list(self.keys.values()))
+        self.found = cache.get_many("revisions", list(self.keys.values()), raw=True)
         self.fresh: dict[str, object] = {}
 
     def past(self, notice: Notice) -> tuple[PublicRevision, ...]:
         from .cache import decode_value, encode_value
 
         k = self.keys.get(notice.rel)
-        if k in self.found:
-            return decode_value(self.found[k], self._KINDS)
+        if k in self.found and (kept := decode_value(self.found[k], self._KINDS)) is not None:
+            return kept
         made = _past(notice, self.history, self.hidden)
         if k is not None:
             self.fresh[k] = encode_value(made)

@@ -36,11 +36,13 @@ public notice holds, which for a 依申请公开 notice is its metadata only.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import math
 import re
 from collections import Counter, defaultdict
+from itertools import accumulate
 from pathlib import Path
 
 from . import background, citations, paths, tokens
@@ -176,21 +178,67 @@ def encode_numbers(numbers: list[int]) -> str:
     return "".join([codes[n] if n < small else _encode(n) for n in numbers])
 
 
-def decode_numbers(text: str) -> list[int]:
-    """The inverse of encode_numbers (search.js has the same decoder)."""
-    out, n, mul, value = [], 0, 1, _VALUE
-    for ch in text:
-        v = value[ch]
+def _decode(code: str) -> int:
+    """One number's letters (any _MORE, then one _END) as the number."""
+    n, mul = 0, 1
+    for ch in code:
+        v = _VALUE[ch]
         if v >= 45:
             n += (v - 45) * mul
             mul *= 45
         else:
-            out.append(n + v * mul)
-            n, mul = 0, 1
-    return out
+            return n + v * mul
+    raise ValueError(f"not one number: {code!r}")
+
+
+class _Codes(dict):
+    """letters -> number, made once for numbers of up to three letters and
+    decoded on the way for any longer one."""
+
+    def __missing__(self, code: str) -> int:
+        return _decode(code)
 
 
 _VALUE = {c: i for i, c in enumerate(_ALPHABET)}
+_NUMBER = re.compile(f"[{re.escape(_MORE)}]*[{re.escape(_END)}]")
+_DECODED = _Codes((code, n) for n, code in enumerate(_CODES))
+
+
+def decode_numbers(text: str) -> list[int]:
+    """The inverse of encode_numbers (search.js has the same decoder)."""
+    return list(map(_DECODED.__getitem__, _NUMBER.findall(text)))
+
+
+def _patched_posting(old: str | None, weights: dict[int, int | None]) -> str:
+    """A term's posting list (encode_numbers() of (gap, weight) pairs, by doc
+    id) with these docs' weights set, or removed where None.  Only the
+    letters around a changed doc are made again; the rest are kept as they
+    are, so a common term's long list costs a split and a join."""
+    codes = _NUMBER.findall(old) if old else []
+    ids = list(accumulate(g + 1 for g in map(_DECODED.__getitem__, codes[0::2])))   # doc id + 1, ascending
+    for doc in sorted(weights, reverse=True):        # from the end: the ids before stay as they are
+        weight = weights[doc]
+        j = bisect.bisect_left(ids, doc + 1)
+        here = j < len(ids) and ids[j] == doc + 1
+        before = ids[j - 1] if j else 0               # the previous doc's id + 1
+        after = ids[j + 1] if here and j + 1 < len(ids) else ids[j] if not here and j < len(ids) else None
+        if here and weight is None:                   # removed: the next doc's gap spans both
+            codes[2 * j:2 * j + 2] = []
+            ids[j:j + 1] = []
+            if after is not None:
+                codes[2 * j] = _code(after - before - 1)
+        elif here:
+            codes[2 * j + 1] = _code(weight)
+        elif weight is not None:                      # added: it and the next doc get gaps of their own
+            if after is not None:
+                codes[2 * j] = _code(after - doc - 2)
+            codes[2 * j:2 * j] = [_code(doc + 1 - before - 1), _code(weight)]
+            ids[j:j] = [doc + 1]
+    return "".join(codes)
+
+
+def _code(n: int) -> str:
+    return _CODES[n] if n < len(_CODES) else _encode(n)
 
 
 def plain_text(markdown: str) -> str:
@@ -512,7 +560,6 @@ def patch_index(publication: Publication, site_dir: Path, earlier: Path, last: d
     by_shard: dict[int, list[str]] = defaultdict(list)
     for t in terms:
         by_shard[shard_of(t, shards)].append(t)
-    gone = set(changed)
     patched: dict[int, dict[str, str]] = {}
     for k, ts in by_shard.items():
         rel = paths.search_shard(k)
@@ -521,23 +568,12 @@ def patch_index(publication: Publication, site_dir: Path, earlier: Path, last: d
             return None
         for t in ts:
             old = data.pop(t, None)
-            pairs: list[tuple[int, int]] = []
             if old is not None:
                 size -= _term_size(t, old)
-                nums, last_id = decode_numbers(old), -1
-                for g, w in zip(nums[0::2], nums[1::2]):
-                    last_id += g + 1
-                    if last_id not in gone:
-                        pairs.append((last_id, w))
-            pairs += [(i, after[i][t]) for i in changed if t in after[i]]
-            if pairs:
-                pairs.sort()
-                nums, prev = [], -1
-                for doc_id, w in pairs:
-                    nums += [doc_id - prev - 1, w]
-                    prev = doc_id
-                data[t] = encode_numbers(nums)
-                size += _term_size(t, data[t])
+            posting = _patched_posting(old, {i: after[i].get(t) for i in changed})
+            if posting:
+                data[t] = posting
+                size += _term_size(t, posting)
         patched[k] = data
     if _shard_count(size) != shards:
         return None
