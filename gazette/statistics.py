@@ -35,28 +35,37 @@ def _ended_in(n: PublicNotice, year: int) -> bool:
     return n.in_force_until is not None and n.in_force_until.year == year
 
 
-def row(issuer: str, notices: list[PublicNotice], year: int) -> Row:
-    year_end = dt.date(year, 12, 31)
-    counts = {}
-    for category in CATEGORIES:
-        mine = [n for n in notices if n.category == category]
-        counts[category] = (
-            sum(1 for n in mine if n.date.year == year),
-            sum(1 for n in mine if _ended_in(n, year)),
-            sum(1 for n in mine if n.in_force_on(year_end)),
-        )
-    made = [n for n in notices if n.date.year == year]
-    disclosure = {kind: sum(1 for n in made if n.disclosure == kind) for kind in LISTED}
-    return Row(issuer, counts, disclosure)
+class _Tally:
+    """One row's counts, added to notice by notice."""
+
+    def __init__(self):
+        self.counts = {category: [0, 0, 0] for category in CATEGORIES}
+        self.disclosure = {kind: 0 for kind in LISTED}
+
+    def add(self, n: PublicNotice, made: bool, ended: bool, in_force: bool) -> None:
+        if (c := self.counts.get(n.category)) is not None:
+            c[0] += made
+            c[1] += ended
+            c[2] += in_force
+        if made and n.disclosure in self.disclosure:
+            self.disclosure[n.disclosure] += 1
+
+    def row(self, issuer: str) -> Row:
+        return Row(issuer, {k: tuple(v) for k, v in self.counts.items()}, dict(self.disclosure))
 
 
 def table(notices: tuple[PublicNotice, ...], year: int, order=lambda issuer: issuer) -> list[Row]:
-    """One row per issuer with a notice made, repealed or in force that year (in order), then 合计."""
+    """One row per issuer with a notice made, repealed or in force that year (in order), then 合计.
+    Each notice is looked at once, and counted in its issuers' rows and the total."""
     year_end = dt.date(year, 12, 31)
-    relevant = [n for n in notices if n.date.year == year or _ended_in(n, year) or n.in_force_on(year_end)]
-    mine: dict[str, list[PublicNotice]] = {}      # each issuer's, in one pass (a notice may have several)
-    for n in relevant:
-        for i in dict.fromkeys(n.issuers):
-            mine.setdefault(i, []).append(n)
-    rows = [row(i, mine[i], year) for i in sorted(mine, key=order)]
-    return rows + [row("合计", relevant, year)]
+    rows: dict[str, _Tally] = {}
+    total = _Tally()
+    for n in notices:
+        made, ended, in_force = n.date.year == year, _ended_in(n, year), n.in_force_on(year_end)
+        if made or ended or in_force:
+            total.add(n, made, ended, in_force)
+            for issuer in dict.fromkeys(n.issuers):
+                if (t := rows.get(issuer)) is None:
+                    t = rows[issuer] = _Tally()
+                t.add(n, made, ended, in_force)
+    return [rows[i].row(i) for i in sorted(rows, key=order)] + [total.row("合计")]
