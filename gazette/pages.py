@@ -74,9 +74,16 @@ class Markups:
     HTML held from start to end cost a build 90 MB.  Without a working cache
     (a read-only disk) they are held."""
 
-    def __init__(self, notices, cache):
+    def __init__(self, notices, cache, lazy: bool = False):
+        """lazy: a notice is keyed, and made if the cache lacks it, only when
+        its page is written (a preview's save writes few pages; a build needs
+        every key, to keep their entries)."""
         self._cache = cache
-        self._keys = {n.source: markup_key(n) for n in notices}
+        self._held: dict[str, list] = {}
+        self._notices = {n.source: n for n in notices} if lazy else {}
+        self._keys = {} if lazy else {n.source: markup_key(n) for n in notices}
+        if lazy:
+            return
         stored = cache.present("markup", list(self._keys.values()))
         fresh: dict[str, list] = {}
         for n in notices:
@@ -92,11 +99,17 @@ class Markups:
     def __call__(self, source: str) -> list | None:
         """markup() of the notice from this source (None: not known, make it)."""
         k = self._keys.get(source)
+        if k is None and source in self._notices:
+            k = self._keys[source] = markup_key(self._notices[source])
         if k is None:
             return None
         if k in self._held:
             return self._held[k]
-        return self._cache.get_many("markup", [k]).get(k)
+        found = self._cache.get_many("markup", [k]).get(k)
+        if found is None and source in self._notices:
+            found = markup(self._notices[source])
+            self._cache.put_many("markup", {k: found})
+        return found
 
 
 def later_notice_page(n: PublicNotice, publication: Publication, index_page: Callable[[str, str], str | None],

@@ -197,14 +197,18 @@ class Publication:
 
 
 def publish(corpus: Corpus, history: History | None, commit: str | None = None,
-            index_code: str | None = None, count_withheld: bool = False, cache=None) -> Publication:
+            index_code: str | None = None, count_withheld: bool = False, cache=None,
+            remember: bool = False) -> Publication:
     """The publication: what every output is made from.
 
     history is None when there is none to trust; commit names what was built;
     index_code, the organisation code, makes 索引号 where none was written;
     count_withheld publishes how many 不予公开 notices each year has (a count,
     never anything else; off unless the site decides otherwise); cache, the
-    build's (cache.py), keeps each notice's revisions for the next build.
+    build's (cache.py), keeps each notice's revisions for the next build;
+    remember: the process will publish again (`serve`), so each notice's view
+    and the numbers its text cites are kept for the next call, which makes
+    them again only for a notice read again.
     """
     listed = [n for n in corpus.notices if disclosure_of(n.disclosure) in LISTED]
     # The numbers of 不予公开 notices: they never appear, not even where a
@@ -216,14 +220,23 @@ def publish(corpus: Corpus, history: History | None, commit: str | None = None,
             if n.doc_number is not None:
                 replaced.setdefault(old, []).append(n.doc_number)
     notices = []
+    seen: dict[int, tuple] = {}
     kept = _Kept(listed, history, hidden, cache) if history is not None and cache is not None else None
     for n in listed:
         revisions = None if history is None else kept.past(n) if kept else _past(n, history, hidden)
         later = tuple(replaced.get(n.doc_number, ())) if n.doc_number else ()
-        notices.append(_view(n, corpus.root, revisions, later, hidden))
+        args = (n, corpus.root, revisions, later, hidden)
+        was = _viewed.get(id(n)) if remember else None
+        view = was[1] if was is not None and was[0][0] is n and was[0][1:] == args[1:] else _view(*args)
+        if remember:
+            seen[id(n)] = (args, view)
+        notices.append(view)
+    if remember:                    # the notices of this call only (each entry holds its notice: no id is reused)
+        _viewed.clear()
+        _viewed.update(seen)
     numbers = index_numbers(corpus.notices, index_code)
     notices = _relations(tuple(dataclasses.replace(n, index_no=numbers[n.source]) if n.source in numbers else n
-                               for n in notices))
+                               for n in notices), remember)
     if kept:
         kept.store()
     by_number = {n.doc_number: n for n in notices if n.doc_number is not None}
@@ -237,7 +250,10 @@ def publish(corpus: Corpus, history: History | None, commit: str | None = None,
                        withheld, by_number, {n.source: n for n in notices})
 
 
-def _relations(notices: tuple[PublicNotice, ...]) -> tuple[PublicNotice, ...]:
+_viewed: dict[int, tuple] = {}     # id(notice) -> (_view()'s arguments, its answer), for publish(remember=True)
+
+
+def _relations(notices: tuple[PublicNotice, ...], remember: bool = False) -> tuple[PublicNotice, ...]:
     """Citations, repeals and validity over time, both ways, among listed notices only.
 
     Only public text is searched for citations (a 依申请公开 notice cites
@@ -251,7 +267,7 @@ def _relations(notices: tuple[PublicNotice, ...]) -> tuple[PublicNotice, ...]:
         if n.body is None:
             continue
         text = "\n".join([n.body, *(a.text for a in n.attachments if a.text)])
-        found = tuple(dict.fromkeys(x for _, _, x in citations.find(text, by_number, remember=True) if x != n.doc_number))
+        found = tuple(dict.fromkeys(x for _, _, x in citations.find(text, by_number, remember=remember) if x != n.doc_number))
         cites[n.source] = found
         for x in found:
             cited_by.setdefault(x, []).append(n.source)     # numbered or not
@@ -329,7 +345,12 @@ def _view(n: Notice, root: Path, revisions, superseded_by, hidden: frozenset) ->
 
 
 def _shown(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    """The path as shown: from root, where it lies under it (Path.relative_to, on strings: ten thousand a build)."""
+    p, r = os.fspath(path), os.fspath(root)
+    if p == r:
+        return "."
+    under = r if r.endswith(os.sep) else r + os.sep
+    return p[len(under):].replace(os.sep, "/") if p.startswith(under) else os.path.basename(p)
 
 
 # --- history ---------------------------------------------------------------------

@@ -136,7 +136,7 @@ def on_config(config):
         # A preview remembers the revisions in the process (public._past): keying
         # ten thousand again for the cache would cost each save two seconds.
         publication = publish(corpus, history, head_commit(notices_dir), index_code=code, count_withheld=withheld,
-                              cache=None if _state.preview else cache)
+                              cache=None if _state.preview else cache, remember=_state.preview)
         if not _state.preview:
             cache.sweep(("revisions",))
     finally:
@@ -227,7 +227,8 @@ def on_files(files: Files, config) -> Files:
     generated: list[File] = []
     _close_cache()
     cache = _state.cache = Cache()
-    made = Markups(site.publication.notices, cache)
+    # A preview's save (not its first build) makes the bodies of the pages it writes only.
+    made = Markups(site.publication.notices, cache, lazy=_state.preview and preview.last(_state.site_dir) is not None)
     if not _state.preview:     # a preview only adds a few entries, and must not wait on the index's writes
         cache.sweep(("markup",))
     _took("notice bodies (Markdown)")
