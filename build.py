@@ -431,4 +431,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Leave without freeing the build's objects one by one, which at 10,000
+    # notices takes the interpreter 1.4 s: everything the build keeps is
+    # written and closed by now; the streams and logging are flushed here.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
