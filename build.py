@@ -23,6 +23,7 @@ and site/ stays exactly as it was.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import shutil
@@ -196,6 +197,12 @@ def cmd_build(args) -> int:
     _check_synonyms()
     notices_dir = _notices_dir(args)
     _load_kept(notices_dir)       # fail early, with every problem (the hook reuses it)
+    # The corpus lives as long as the build: the garbage collector need not
+    # walk it again at every full collection (which grows with the corpus),
+    # and runs less often: a build makes millions of objects and few cycles
+    # (a rebuild at 30,000 notices: 40 s → 36 s).
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
     _reproducible_dates()
     site_dir = Path(args.site_dir).resolve() if args.site_dir else ROOT / "site"
     with ExitStack() as held:
@@ -435,6 +442,9 @@ if __name__ == "__main__":
     # Leave without freeing the build's objects one by one, which at 10,000
     # notices takes the interpreter 1.4 s: everything the build keeps is
     # written and closed by now; the streams and logging are flushed here.
+    # A profiler or tracer (pyinstrument, coverage) still gets its normal exit.
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

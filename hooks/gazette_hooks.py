@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import json
 import logging
 import os
@@ -163,6 +164,12 @@ def on_config(config):
         preview.stop_later()      # the last save's index and outputs, if still at work
     _quiet_dirty_warning()
     _state.now = preview.digests(publication)      # taken once: the search index and the pages compare them
+    if not _state.preview:
+        # The publication and the site live as long as the build: the garbage
+        # collector need not walk them at every full collection (which grows
+        # with the corpus), nor the search index's forked process touch their
+        # pages to do so.  Not in a preview, which lives on after each build.
+        gc.freeze()
     _start_search_index(publication, Path(config.site_dir))
     return config
 
