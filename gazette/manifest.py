@@ -53,7 +53,8 @@ def outputs_of(publication: Publication, files) -> dict[str, list[str]]:
     }
 
 
-def file_hashes(site_dir: Path, skip: tuple[str, ...] = (), known: dict | None = None, now: dict | None = None) -> dict[str, str]:
+def file_hashes(site_dir: Path, skip: tuple[str, ...] = (), known: dict | None = None,
+                now: dict | None = None) -> dict[str, str]:
     """The SHA-256 of every file of the site but the manifest (and skip).
     known: site path -> [inode, size, mtime_ns, SHA-256] the last build
     recorded; a file still as recorded (sitedir.unchanged_since: a page a

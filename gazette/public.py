@@ -267,7 +267,8 @@ def _relations(notices: tuple[PublicNotice, ...], remember: bool = False) -> tup
         if n.body is None:
             continue
         text = "\n".join([n.body, *(a.text for a in n.attachments if a.text)])
-        found = tuple(dict.fromkeys(x for _, _, x in citations.find(text, by_number, remember=remember) if x != n.doc_number))
+        cited = citations.find(text, by_number, remember=remember)
+        found = tuple(dict.fromkeys(x for _, _, x in cited if x != n.doc_number))
         cites[n.source] = found
         for x in found:
             cited_by.setdefault(x, []).append(n.source)     # numbered or not
