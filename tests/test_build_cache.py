@@ -383,4 +383,11 @@ def test_notices_from_the_cache_are_the_notices_read_from_disk(tmp_path):
     again = load(store)
     assert [repr(n) for n in again.notices] == [repr(n) for n in load().notices]
     assert any("龘" in (a.text or "") for n in again.notices for a in n.attachments)
+
+    # A damaged entry (another kind than the cache may make, a truncated text)
+    # is a miss: the notice is read from disk again, never made from it.
+    store._db.execute("UPDATE entries SET value = '{\"c\":\"Evil\",\"f\":[]}' WHERE ns = 'notices' AND rowid % 2 = 0")
+    store._db.execute("UPDATE entries SET value = substr(value, 1, 40) WHERE ns = 'notices' AND rowid % 2 = 1")
+    damaged = load(store)
+    assert [repr(n) for n in damaged.notices] == [repr(n) for n in load().notices]
     store.close()
