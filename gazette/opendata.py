@@ -86,9 +86,12 @@ def files(publication: Publication, site_url: str | None, have=frozenset(), read
     texts = []
     for n, r in zip(publication.notices, records):
         path = paths.notice_data(n.year, n.slug)
+        if path in have and read is not None:
+            texts.append(read(path))
+            continue
+        texts.append(_json(r))
         if path not in have:
-            out[path] = _json(r)
-        texts.append(out[path] if path not in have else read(path) if read is not None else _json(r))
+            out[path] = texts[-1]
     out[paths.DATA_ALL] = _all(publication.commit, texts)
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")

@@ -117,6 +117,16 @@ def replaced(staging: Path) -> Path | None:
     return site_dir if site_dir is not None and site_dir.is_dir() and not site_dir.is_symlink() else None
 
 
+def _identity(path) -> tuple[int, int, int] | None:
+    """(inode, size, mtime_ns) of a file, None if it cannot be read: what a
+    build records of each file it wrote, and compares before taking one."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 def scan(folder: Path) -> dict[str, tuple[int, int, int]]:
     """Every file under folder, by sorted path relative to it ('a/b.html'):
     (inode, size, mtime_ns), as stats() gives them; one stat per file, so a
@@ -128,12 +138,8 @@ def scan(folder: Path) -> dict[str, tuple[int, int, int]]:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     walk(entry.path, prefix + entry.name + "/")
-                elif entry.is_file():
-                    try:
-                        st = entry.stat()
-                    except OSError:
-                        continue
-                    found[prefix + entry.name] = (st.st_ino, st.st_size, st.st_mtime_ns)
+                elif entry.is_file() and (seen := _identity(entry)) is not None:
+                    found[prefix + entry.name] = seen
 
     walk(os.fspath(folder), "")
     return {rel: found[rel] for rel in sorted(found)}
@@ -147,15 +153,8 @@ def files(folder: Path) -> list[str]:
 def stats(folder: Path, rels) -> dict[str, list[int]]:
     """[inode, size, mtime_ns] of these files under folder (those that exist):
     what link_kept() compares a file with before taking it."""
-    out = {}
     top = os.fspath(folder)
-    for rel in rels:
-        try:
-            st = os.stat(os.path.join(top, rel))
-        except OSError:
-            continue
-        out[rel] = [st.st_ino, st.st_size, st.st_mtime_ns]
-    return out
+    return {rel: list(seen) for rel in rels if (seen := _identity(os.path.join(top, rel))) is not None}
 
 
 def same(now, recorded) -> bool:
@@ -167,13 +166,7 @@ def unchanged_since(path: Path, recorded, now=None) -> bool:
     """Whether a file is still as a build recorded it (stats(): the same inode,
     size and time, so nothing has written it since); now: its stats, if known
     (scan())."""
-    if now is None:
-        try:
-            st = os.stat(path)
-        except OSError:
-            return False
-        now = (st.st_ino, st.st_size, st.st_mtime_ns)
-    return same(now, recorded)
+    return same(_identity(path) if now is None else now, recorded)
 
 
 def recorded_hash(path: Path, recorded, now=None) -> str | None:
