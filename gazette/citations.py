@@ -53,24 +53,57 @@ def _numbers(text: str):
         pos = done = m.end()
 
 
-_seen: dict[bytes, tuple] = {}     # a digest of a text -> its _numbers(), for find(remember=True)
+_seen: dict[bytes, tuple] = {}     # a digest of a text -> its _numbers(), for numbers_in(remember=True)
 
 
-def find(text: str, known: Container[DocNumber], remember: bool = False) -> list[tuple[int, int, DocNumber]]:
-    """(start, end, number) of every cited number in text that is in known.
+def numbers_in(texts: list[str], cache=None, remember: bool = False) -> list[tuple]:
+    """_numbers() of each text, for find(): looked for once per text.
 
-    remember: keep what was found in text for the life of the process (the
-    public view's texts, which `serve` searches again on every save)."""
-    if remember:
-        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        if (numbers := _seen.get(digest)) is None:
+    cache: the build's (cache.py), which keeps them for the next build under
+    the text's digest; remember: keep them for the life of the process
+    (`serve`, which publishes again on every save)."""
+    from . import cache as caching
+
+    digests = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest() for t in texts]
+    keys = [caching.key("citations", d.hex()) for d in digests] if cache is not None else []
+    stored = cache.get_many("citations", keys) if cache is not None else {}
+    out, fresh = [], {}
+    for i, (text, digest) in enumerate(zip(texts, digests)):
+        found = _seen.get(digest) if remember else None
+        if found is None and cache is not None:
+            found = _kept(stored.get(keys[i]))
+        if found is None:
+            found = tuple(_numbers(text))
+            if cache is not None:
+                fresh[keys[i]] = found
+        if remember:
             if len(_seen) > 100_000:
                 _seen.clear()
-            numbers = _seen[digest] = tuple(_numbers(text))
-    else:
-        numbers = _numbers(text)
+            _seen[digest] = found
+        out.append(found)
+    if cache is not None:
+        cache.put_many("citations", fresh)
+    return out
+
+
+_SHAPE = (int, int, str, int, int)
+
+
+def _kept(value) -> tuple | None:
+    """_numbers() as the cache kept it (JSON: lists), or None if it is not that."""
+    if not isinstance(value, list):
+        return None
+    if not all(isinstance(x, list) and len(x) == 5 and all(map(isinstance, x, _SHAPE)) for x in value):
+        return None          # a damaged entry is a miss
+    return tuple(map(tuple, value))
+
+
+def find(text: str, known: Container[DocNumber], numbers: tuple | None = None) -> list[tuple[int, int, DocNumber]]:
+    """(start, end, number) of every cited number in text that is in known.
+
+    numbers: numbers_in() of text, if it was asked for."""
     out = []
-    for start, end, run, year, serial in numbers:
+    for start, end, run, year, serial in (_numbers(text) if numbers is None else numbers):
         for k in range(len(run), 0, -1):
             number = DocNumber(run[-k:], year, serial)
             if number in known:

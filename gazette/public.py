@@ -205,7 +205,8 @@ def publish(corpus: Corpus, history: History | None, commit: str | None = None,
     index_code, the organisation code, makes 索引号 where none was written;
     count_withheld publishes how many 不予公开 notices each year has (a count,
     never anything else; off unless the site decides otherwise); cache, the
-    build's (cache.py), keeps each notice's revisions for the next build;
+    build's (cache.py), keeps each notice's revisions and the numbers its
+    text cites for the next build;
     remember: the process will publish again (`serve`), so each notice's view
     and the numbers its text cites are kept for the next call, which makes
     them again only for a notice read again.
@@ -236,7 +237,7 @@ def publish(corpus: Corpus, history: History | None, commit: str | None = None,
         _viewed.update(seen)
     numbers = index_numbers(corpus.notices, index_code)
     notices = _relations(tuple(dataclasses.replace(n, index_no=numbers[n.source]) if n.source in numbers else n
-                               for n in notices), remember)
+                               for n in notices), cache, remember)
     if kept:
         kept.store()
     by_number = {n.doc_number: n for n in notices if n.doc_number is not None}
@@ -253,7 +254,7 @@ def publish(corpus: Corpus, history: History | None, commit: str | None = None,
 _viewed: dict[int, tuple] = {}     # id(notice) -> (_view()'s arguments, its answer), for publish(remember=True)
 
 
-def _relations(notices: tuple[PublicNotice, ...], remember: bool = False) -> tuple[PublicNotice, ...]:
+def _relations(notices: tuple[PublicNotice, ...], cache=None, remember: bool = False) -> tuple[PublicNotice, ...]:
     """Citations, repeals and validity over time, both ways, among listed notices only.
 
     Only public text is searched for citations (a 依申请公开 notice cites
@@ -263,11 +264,13 @@ def _relations(notices: tuple[PublicNotice, ...], remember: bool = False) -> tup
     by_number = {n.doc_number: n for n in notices if n.doc_number is not None}
     cites: dict[str, tuple[DocNumber, ...]] = {}
     cited_by: dict[DocNumber, list[str]] = {}
+    texts = {n.source: "\n".join([n.body, *(a.text for a in n.attachments if a.text)])
+             for n in notices if n.body is not None}
+    numbers = dict(zip(texts, citations.numbers_in(list(texts.values()), cache, remember)))
     for n in notices:
         if n.body is None:
             continue
-        text = "\n".join([n.body, *(a.text for a in n.attachments if a.text)])
-        cited = citations.find(text, by_number, remember=remember)
+        cited = citations.find(texts[n.source], by_number, numbers[n.source])
         found = tuple(dict.fromkeys(x for _, _, x in cited if x != n.doc_number))
         cites[n.source] = found
         for x in found:

@@ -325,7 +325,8 @@ def test_revisions_from_the_cache_are_the_revisions_read_from_git(tmp_path):
     first = both()
     hits = store.hits
     again = both()
-    assert store.hits - hits == len(again.notices)         # every notice's revisions came from the cache
+    # Every notice's revisions came from the cache, and the numbers its text cites.
+    assert store.hits - hits == len(again.notices) + sum(n.body is not None for n in again.notices)
     # A commit correcting one notice's title: its revisions gain one, from git.
     target = next(n for n in first.notices if n.revisions)
     path = notices.parent / target.source
@@ -390,4 +391,26 @@ def test_notices_from_the_cache_are_the_notices_read_from_disk(tmp_path):
     store._db.execute("UPDATE entries SET value = substr(value, 1, 40) WHERE ns = 'notices' AND rowid % 2 = 1")
     damaged = load(store)
     assert [repr(n) for n in damaged.notices] == [repr(n) for n in load().notices]
+    store.close()
+
+
+def test_the_numbers_a_text_cites_from_the_cache_are_those_found_in_it(tmp_path):
+    """publish() keeps the numbers each text cites under the text's digest:
+    another text is another key, and a damaged entry is looked for again."""
+    from gazette import citations
+    from gazette.cache import Cache
+
+    store = Cache(tmp_path / "cache.sqlite3")
+    texts = ["根据《通知》（三府〔2020〕124号）和三府办2019年第3号。", "没有文号。", "经三府〔2021〕1号（三府办〔2017〕136）"]
+    plain = [tuple(citations._numbers(t)) for t in texts]
+    assert [len(x) for x in plain] == [2, 0, 2]
+    assert citations.numbers_in(texts, store) == plain
+    hits = store.hits
+    assert citations.numbers_in(texts, store) == plain
+    assert store.hits - hits == 3                          # all three from the cache
+    changed = texts[0].replace("124号", "125号")
+    assert [x[4] for x in citations.numbers_in([changed], store)[0]] == [125, 3]
+    store._db.execute("UPDATE entries SET value = '[[1, 2]]' WHERE ns = 'citations' AND rowid % 2 = 0")
+    store._db.execute("UPDATE entries SET value = '{\"c\": 1}' WHERE ns = 'citations' AND rowid % 2 = 1")
+    assert citations.numbers_in(texts, store) == plain
     store.close()
