@@ -9,6 +9,7 @@ with a dot (.gitkeep, .DS_Store) are not part of the record and are ignored.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections import defaultdict
@@ -153,7 +154,7 @@ def _read_all(paths: list[Path], root: Path, files: dict, inside: dict, cache) -
     and its folder's entries (a .md attachment by its bytes, any other file
     by its size, times and inode: only its name and kind are read), so a
     build reads and checks again only the notices that changed."""
-    from .cache import decode_value, encode_value, key
+    from .cache import key
 
     memo = [(path, root, files.get(str(path)), tuple(sorted(inside.get((path.parent.name, path.stem), ()))))
             for path in paths]
@@ -163,25 +164,28 @@ def _read_all(paths: list[Path], root: Path, files: dict, inside: dict, cache) -
     for at in range(0, len(todo) if cache is not None else 0, 500):   # 500 at a time: a cold build holds few bytes
         chunk = todo[at:at + 500]
         data: dict[int, bytes] = {}
+        texts: dict[int, dict[str, bytes]] = {}
         stored: dict[int, str | None] = {}
         for i in chunk:
             try:
                 data[i] = paths[i].read_bytes()
             except OSError:
                 continue
-            stored[i] = _content_key(paths[i], root, data[i], memo[i][3], key)
+            texts[i] = {}
+            stored[i] = _content_key(paths[i], root, data[i], memo[i][3], key, texts[i])
         found = cache.get_many("notices", [k for k in stored.values() if k], raw=True)
         fresh = {}
         for i in chunk:
             k = stored.get(i)
-            if (notice := decode_value(found.pop(k), _KINDS) if k in found else None) is not None:
+            if (notice := _unpacked(found.pop(k), data[i], texts[i]) if k in found else None) is not None:
                 _read[memo[i]] = (notice, [])
             elif i in data:
                 # The notice is made from the very bytes its key was made from; its
                 # attachments are read again after, and kept only if the key still holds.
                 answer = _read[memo[i]] = read_notice(paths[i], root, data[i])
-                if k and answer[0] is not None and not answer[1] and _content_key(paths[i], root, data[i], memo[i][3], key) == k:
-                    fresh[k] = encode_value(answer[0])
+                again: dict[str, bytes] = {}
+                if k and answer[0] is not None and not answer[1] and _content_key(paths[i], root, data[i], memo[i][3], key, again) == k:
+                    fresh[k] = _packed(answer[0], data[i], again)
         cache.put_many("notices", fresh)
     for i in todo:
         if memo[i] not in _read:
@@ -189,17 +193,70 @@ def _read_all(paths: list[Path], root: Path, files: dict, inside: dict, cache) -
     return [_read[m] for m in memo]
 
 
-def _content_key(path: Path, root: Path, data: bytes, entries: tuple, key) -> str | None:
+def _content_key(path: Path, root: Path, data: bytes, entries: tuple, key, texts: dict[str, bytes]) -> str | None:
+    """The key of a notice read from data, with these entries in its folder;
+    texts: filled with the bytes of each .md file the key was made from."""
     import hashlib
 
     try:
         parts = [hashlib.sha256(data).hexdigest()]
         for entry, stats in entries:
-            parts.append([entry, hashlib.sha256(Path(entry).read_bytes()).hexdigest()
-                          if entry.endswith(".md") and os.path.isfile(entry) and not os.path.islink(entry) else stats])
+            if entry.endswith(".md") and os.path.isfile(entry) and not os.path.islink(entry):
+                texts[entry] = Path(entry).read_bytes()
+                parts.append([entry, hashlib.sha256(texts[entry]).hexdigest()])
+            else:
+                parts.append([entry, stats])
     except OSError:
         return None
     return key("notices", str(path), str(root), parts)
+
+
+# A notice is kept without the texts its key's own files hold (the body, a .md
+# attachment's text): each is [start, end] in its file's text, when found there
+# as it is, and taken from the bytes just read again (a tenth of the bytes to
+# keep and read back).  Anything else is kept whole.
+def _packed(notice: Notice, data: bytes, texts: dict[str, bytes]):
+    from .cache import encode_value
+
+    def at(value: str | None, raw: bytes | None):
+        if not value or raw is None:
+            return None
+        try:
+            start = raw.decode("utf-8").find(value)
+        except UnicodeDecodeError:
+            return None
+        return [start, start + len(value)] if start >= 0 else None
+
+    body = at(notice.body, data)
+    parts = [at(a.text, texts.get(str(a.source))) for a in notice.attachments]
+    lean = dataclasses.replace(
+        notice, body="" if body else notice.body,
+        attachments=[dataclasses.replace(a, text="") if part else a for a, part in zip(notice.attachments, parts)])
+    return encode_value((lean, body, parts))
+
+
+def _span(at) -> slice:
+    if not (isinstance(at, list) and len(at) == 2 and all(type(x) is int for x in at)):
+        raise ValueError(at)
+    return slice(*at)
+
+
+def _unpacked(text: str, data: bytes, texts: dict[str, bytes]) -> Notice | None:
+    """_packed()'s value (JSON text) as the notice, or None (a miss) if it is not one."""
+    from .cache import decode_value
+
+    try:
+        notice, body, parts = decode_value(text, _KINDS)
+        if not isinstance(notice, Notice) or not isinstance(parts, list) or len(parts) != len(notice.attachments):
+            return None
+        if body:
+            notice.body = data.decode("utf-8")[_span(body)]
+        if any(parts):
+            notice.attachments = [dataclasses.replace(a, text=texts[str(a.source)].decode("utf-8")[_span(part)])
+                                  if part else a for a, part in zip(notice.attachments, parts)]
+    except (TypeError, KeyError, ValueError, UnicodeDecodeError):
+        return None
+    return notice
 
 
 def _kinds() -> dict[str, type]:
