@@ -175,6 +175,71 @@ def _add_compressed(z: zipfile.ZipFile, info: zipfile.ZipInfo, size: int, crc: i
     z._didModify = True
 
 
+class _Run:
+    """Members taken from the old zip as they are, one run of them copied at
+    once (the kernel copies; a rebuild's zip is a few such runs): a member
+    joins the run if it lies right after the last in the old zip and its
+    entry there is byte for byte the one _add_compressed() would write,
+    but for the date (the build's, patched after the copy)."""
+
+    def __init__(self, old: zipfile.ZipFile | None, z: zipfile.ZipFile):
+        self.old, self.z = old, z
+        self.fd = old.fp.fileno() if old is not None else -1
+        self.members: list[tuple[zipfile.ZipInfo, int, bytes]] = []   # (info, offset in the old zip, header)
+        self.start = self.end = 0          # the run's bytes in the old zip
+
+    def add(self, info: zipfile.ZipInfo, size: int) -> bool:
+        """Take the member of this name from the old zip (size: the file's), if it is there as it would be written."""
+        was = self.old.NameToInfo.get(info.filename) if self.old is not None else None
+        if was is None or was.compress_type != zipfile.ZIP_DEFLATED or was.file_size != size or was.flag_bits & 8:
+            return False
+        info.file_size, info.compress_size, info.CRC, info.flag_bits = size, was.compress_size, was.CRC, 0
+        header = info.FileHeader(False)
+        there = os.pread(self.fd, len(header), was.header_offset)
+        if there[:10] != header[:10] or there[14:] != header[14:]:
+            return False
+        if self.members and was.header_offset != self.end:
+            self.copy()
+        if not self.members:
+            self.start = was.header_offset
+        self.members.append((info, was.header_offset, header))
+        self.end = was.header_offset + len(header) + was.compress_size
+        return True
+
+    def copy(self) -> None:
+        """Write the run into the new zip, and enter its members."""
+        if not self.members:
+            return
+        z = self.z
+        z.fp.flush()
+        at = z.fp.tell()
+        _copy_range(self.fd, z.fp.fileno(), self.start, at, self.end - self.start)
+        out = z.fp.fileno()
+        for info, offset, header in self.members:
+            info.header_offset = at + offset - self.start
+            if os.pread(out, 4, info.header_offset + 10) != header[10:14]:    # another build's date
+                os.pwrite(out, header[10:14], info.header_offset + 10)
+            z.filelist.append(info)
+            z.NameToInfo[info.filename] = info
+        z.fp.seek(at + self.end - self.start)
+        z.start_dir = z.fp.tell()
+        z._didModify = True
+        self.members = []
+
+
+def _copy_range(src: int, dst: int, start: int, at: int, length: int) -> None:
+    """length bytes of src from start to dst at at (in the kernel where it can)."""
+    done = 0
+    while done < length:
+        try:
+            n = os.copy_file_range(src, dst, length - done, start + done, at + done)
+        except (AttributeError, OSError):
+            n = os.pwrite(dst, os.pread(src, min(length - done, 1 << 24), start + done), at + done)
+        if n <= 0:
+            raise OSError(f"site.zip: could not copy {length - done} bytes from the last zip")
+        done += n
+
+
 def write_bundle(site_dir: Path, previous: Path | None = None, cache=None, known: dict | None = None,
                  now: dict | None = None) -> tuple[Path, str]:
     """Write site.zip; return it and its SHA-256.  previous: the site.zip this
@@ -195,19 +260,18 @@ def write_bundle(site_dir: Path, previous: Path | None = None, cache=None, known
     large: dict[str, list] = {}       # this zip's large members' tables, for the next build
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as z:
+            run = _Run(old, z)
             for rel in members:
                 info = zipfile.ZipInfo(f"{FOLDER}/{rel}", date_time=stamp)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 info.create_system = 3
                 was = known.get(rel) if recorded else None
-                if was is not None and same(now[rel], was):
-                    found = _raw(old, info.filename)
-                    if found is not None and found[0].file_size == was[1]:
-                        _add_compressed(z, info, was[1], found[0].CRC, found[1])
-                        if info.filename in tables:       # deflated in pieces: taken whole, its table holds
-                            large[info.filename] = tables[info.filename]
-                        continue
+                if was is not None and same(now[rel], was) and run.add(info, was[1]):
+                    if info.filename in tables:       # deflated in pieces: taken whole, its table holds
+                        large[info.filename] = tables[info.filename]
+                    continue
+                run.copy()
                 data = (site_dir / rel).read_bytes()
                 spans = _pieces(data) if len(data) >= LARGE else []
                 if len(spans) > 1:
@@ -219,6 +283,7 @@ def write_bundle(site_dir: Path, previous: Path | None = None, cache=None, known
                     _add_compressed(z, info, len(data), made[1], made[0])
                 else:
                     z.writestr(info, data)
+            run.copy()
     finally:
         if old is not None:
             old.close()
