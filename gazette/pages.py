@@ -62,9 +62,14 @@ def markup(n: PublicNotice) -> list:
     return out
 
 
-def markup_key(n: PublicNotice) -> str:
+def markup_key(n: PublicNotice, digest: str | None = None) -> str:
+    """The cache key of markup(n): of its texts, or of the whole notice's
+    digest (preview.digests(): its repr, texts and all), which the build has
+    already taken: ten thousand bodies are not hashed a second time."""
     from . import cache
 
+    if digest is not None:
+        return cache.key("markup of the notice", digest)
     return cache.key("markup", n.body, [a.text for a in n.attachments])
 
 
@@ -74,14 +79,16 @@ class Markups:
     HTML held from start to end cost a build 90 MB.  Without a working cache
     (a read-only disk) they are held."""
 
-    def __init__(self, notices, cache, lazy: bool = False):
+    def __init__(self, notices, cache, lazy: bool = False, digests: dict[str, str] | None = None):
         """lazy: a notice is keyed, and made if the cache lacks it, only when
         its page is written (a preview's save writes few pages; a build needs
-        every key, to keep their entries)."""
+        every key, to keep their entries); digests: preview.digests() of the
+        notices, if taken (see markup_key)."""
         self._cache = cache
         self._held: dict[str, list] = {}
+        self._digests = digests or {}
         self._notices = {n.source: n for n in notices} if lazy else {}
-        self._keys = {} if lazy else {n.source: markup_key(n) for n in notices}
+        self._keys = {} if lazy else {n.source: markup_key(n, self._digests.get(n.source)) for n in notices}
         if lazy:
             return
         stored = cache.present("markup", list(self._keys.values()))
@@ -100,7 +107,7 @@ class Markups:
         """markup() of the notice from this source (None: not known, make it)."""
         k = self._keys.get(source)
         if k is None and source in self._notices:
-            k = self._keys[source] = markup_key(self._notices[source])
+            k = self._keys[source] = markup_key(self._notices[source], self._digests.get(source))
         if k is None:
             return None
         if k in self._held:

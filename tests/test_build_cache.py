@@ -98,6 +98,49 @@ def test_a_rebuilt_zip_takes_only_members_it_can_prove(tmp_path, monkeypatch):
     store.close()
 
 
+def test_a_rebuilt_zip_copies_the_runs_of_unchanged_members_and_dates_them_anew(tmp_path, monkeypatch):
+    """Members a rebuild did not touch (as the last build recorded them) are
+    copied from the last zip a run at a time; a new commit's date is written
+    into each, so the zip is a cold build's, byte for byte."""
+    from gazette import bundle, sitedir
+    from gazette.cache import Cache
+
+    site = tmp_path / "site"
+    for i in range(40):
+        (site / f"d{i % 3}").mkdir(parents=True, exist_ok=True)
+        (site / f"d{i % 3}" / f"{i}.html").write_text(f"<p>第{i}页</p>" * (50 + i), encoding="utf-8")
+    store = Cache(tmp_path / "cache.sqlite3")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
+    _, digest = bundle.write_bundle(site, None, store)
+    earlier = tmp_path / "earlier.zip"
+    (site / paths.BUNDLE).rename(earlier)
+    now = sitedir.scan(site)
+    known = {rel: [*st, "-"] for rel, st in now.items()}
+    known[paths.BUNDLE] = [*sitedir.stats(tmp_path, ["earlier.zip"])["earlier.zip"], digest]
+    (site / "d1" / "7.html").write_text("<p>改过的一页</p>", encoding="utf-8")     # one changed,
+    (site / "d2" / "20.html").unlink()                                            # one removed
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")                         # a new commit
+    copied, deflated = [], []
+    real_copy, real_write = bundle._copy_range, zipfile.ZipFile.writestr
+    monkeypatch.setattr(bundle, "_copy_range", lambda *a: (copied.append(a[-1]), real_copy(*a)))
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", lambda z, info, data, *a: (deflated.append(info.filename),
+                                                                              real_write(z, info, data, *a)))
+    _, rebuilt = bundle.write_bundle(site, earlier, store, known, sitedir.scan(site))
+    assert deflated == [f"{bundle.FOLDER}/d1/7.html"]
+    with zipfile.ZipFile(earlier) as z:
+        kept = [30 + len(i.filename.encode()) + i.compress_size for i in z.infolist()
+                if not i.filename.endswith(("/7.html", "/20.html"))]
+    assert 2 <= len(copied) <= 4 and sum(copied) == sum(kept)       # every other member, in a few runs
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh)
+    (fresh / paths.BUNDLE).unlink()
+    _, cold = bundle.write_bundle(fresh, None, None)
+    assert rebuilt == cold
+    with zipfile.ZipFile(site / paths.BUNDLE) as z:
+        assert z.testzip() is None and {i.date_time for i in z.infolist()} == {bundle._stamp()}
+    store.close()
+
+
 def test_a_large_member_is_deflated_again_only_where_it_changed(tmp_path, monkeypatch):
     """The open data's file of all notices is deflated in pieces cut by its
     content (bundle._pieces): a rebuild deflates again only the pieces a
@@ -349,7 +392,7 @@ def test_revisions_from_the_cache_are_the_revisions_read_from_git(tmp_path):
     store.close()
 
 
-def test_notices_from_the_cache_are_the_notices_read_from_disk(tmp_path):
+def test_notices_from_the_cache_are_the_notices_read_from_disk(tmp_path, monkeypatch):
     """load_corpus() keeps each notice read without a problem in the build's
     cache, under a key of its bytes and its folder's entries: a .md attachment
     changed in place, with its size and time put back, is read again."""
@@ -368,10 +411,23 @@ def test_notices_from_the_cache_are_the_notices_read_from_disk(tmp_path):
     plain = load()
     load(store)
     hits = store.hits
+    read = []
+    monkeypatch.setattr(corpus, "read_notice", lambda *a, read_notice=corpus.read_notice: read.append(a) or read_notice(*a))
     cached = load(store)
-    assert store.hits - hits == len(plain.notices)
+    monkeypatch.undo()
+    assert store.hits - hits == len(plain.notices) and read == []      # none read again
     assert [repr(n) for n in cached.notices] == [repr(n) for n in plain.notices]
     assert cached.warnings == plain.warnings
+
+    # Kept lean: a body is taken from its file's bytes again, not stored twice.
+    longest = max(plain.notices, key=lambda n: len(n.body))
+    line = max(longest.body.split("\n"), key=len)[:40]
+    assert len(line) == 40 and not any(line in v for (v,) in store._db.execute("SELECT value FROM entries"))
+    # A file with Windows line ends: its body is not its bytes as they are (kept whole).
+    windows = longest.path
+    windows.write_bytes(windows.read_bytes().replace(b"\n", b"\r\n"))
+    load(store)
+    assert [repr(n) for n in load(store).notices] == [repr(n) for n in load().notices]
 
     attachment = next(a.source for n in plain.notices for a in n.attachments if a.text and len(a.text) > 20)
     st = attachment.stat()
