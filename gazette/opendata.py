@@ -37,21 +37,22 @@ def _plain(value):
     return value
 
 
+def _field(n: PublicNotice, key: str):
+    """A field of the notice as open data."""
+    if key == "attachments":
+        return [{"title": a.title, "omitted": a.omitted, "text": a.text, "file": a.file} for a in n.attachments]
+    if key == "published":
+        return n.published_on.isoformat()
+    return _plain(getattr(n, key))
+
+
 def record(n: PublicNotice, site_url: str | None) -> dict:
     """One notice as open data."""
     out: dict = {"address": n.url}
     if site_url:
         out["url"] = paths.absolute(site_url, n.page)
     for f in FIELDS:
-        if f.key == "attachments":
-            out["attachments"] = [
-                {"title": a.title, "omitted": a.omitted, "text": a.text, "file": a.file}
-                for a in n.attachments
-            ]
-        elif f.key == "published":
-            out["published"] = n.published_on.isoformat()
-        else:
-            out[f.key] = _plain(getattr(n, f.key))
+        out[f.key] = _field(n, f.key)
     out["superseded_by"] = [str(x) for x in n.superseded_by]
     out["full_text"] = n.full_text
     out["body"] = n.body
@@ -81,23 +82,22 @@ def files(publication: Publication, site_url: str | None, have=frozenset(), read
     whose path is in have (a rebuild kept it: each is made from its notice
     alone).  read(path): the bytes of such a kept file, which the file of
     all notices then takes as they are instead of making them again."""
-    records = [record(n, site_url) for n in publication.notices]
     out = {paths.DATA_SCHEMA: _json(schema())}
     texts = []
-    for n, r in zip(publication.notices, records):
+    for n in publication.notices:
         path = paths.notice_data(n.year, n.slug)
         if path in have and read is not None:
             texts.append(read(path))
             continue
-        texts.append(_json(r))
+        texts.append(_json(record(n, site_url)))
         if path not in have:
             out[path] = texts[-1]
     out[paths.DATA_ALL] = _all(publication.commit, texts)
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for r in records:
-        writer.writerow([_cell(r.get(c)) for c in CSV_COLUMNS])
+    for n in publication.notices:     # the table's columns only: a record's body and history are not made for it
+        writer.writerow([_cell(n.url if c == "address" else _field(n, c)) for c in CSV_COLUMNS])
     # With a byte-order mark, so that Excel reads the Chinese as UTF-8.
     out[paths.DATA_CSV] = "\ufeff".encode() + text.getvalue().encode("utf-8")
     return out
