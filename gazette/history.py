@@ -123,10 +123,21 @@ def head_time(folder: Path) -> int | None:
     return int(out.strip()) if out and out.strip().isdigit() else None
 
 
-def is_clean(folder: Path) -> bool | None:
-    """Whether the folder has no uncommitted changes (None: not in git)."""
-    out = _git(folder, "status", "--porcelain", "--", ".")
-    return None if out is None else out.strip() == ""
+def uncommitted(folder: Path) -> set[str] | None:
+    """The files under the folder that are not as the last commit has them
+    (changed, added, removed, renamed either way, not tracked), by path from
+    the repository's top; None: not in git.  Any other file is the commit's
+    (git's own look at the working tree)."""
+    out = _git(folder, "-c", "core.quotepath=off", "status", "--porcelain", "-z", "--", ".")
+    if out is None:
+        return None
+    found, entries = set(), iter(out.split("\x00"))
+    for entry in entries:
+        if len(entry) > 3:
+            found.add(entry[3:])
+            if entry[0] in "RC":          # a rename or copy: its source follows
+                found.add(next(entries, ""))
+    return found
 
 
 def tree_blobs(folder: Path, commit: str) -> dict[str, str] | None:

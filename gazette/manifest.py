@@ -35,11 +35,45 @@ def git_blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def _sources(sources) -> list[dict]:
+class Committed:
+    """The source files git says are as the commit has them (blobs: path
+    from the repository's top -> blob id, those files only): such a file's
+    blob id is the commit's, and its SHA-256 is kept in the build's cache
+    under that id (the content's own hash: it cannot go stale), so a
+    rebuild reads only the sources it has not hashed before."""
+
+    def __init__(self, repo: Path, blobs: dict[str, str], cache):
+        self.repo, self.blobs, self.cache = os.path.join(os.fspath(repo), ""), blobs, cache
+        self.known: dict[str, str] = {}
+
+    def blob(self, path: Path) -> str | None:
+        p = os.fspath(path)
+        return self.blobs.get(p[len(self.repo):].replace(os.sep, "/")) if p.startswith(self.repo) else None
+
+    def fetch(self, blobs: list[str]) -> None:
+        from .cache import key
+
+        keys = {key("sha256 of a blob", b): b for b in blobs}
+        self.known.update((keys[k], v) for k, v in self.cache.get_many("blobs", list(keys)).items() if isinstance(v, str))
+
+    def keep(self, blob: str, digest: str) -> None:
+        from .cache import key
+
+        self.known[blob] = digest
+        self.cache.put_many("blobs", {key("sha256 of a blob", blob): digest})
+
+
+def _sources(sources, committed: Committed | None = None) -> list[dict]:
     out = []
     for shown, path in sources:
+        blob = committed.blob(path) if committed else None
+        if blob is not None and blob in committed.known:
+            out.append({"path": shown, "git_blob": blob, "sha256": committed.known[blob]})
+            continue
         data = path.read_bytes()
         out.append({"path": shown, "git_blob": git_blob_id(data), "sha256": sha256(data)})
+        if blob is not None and blob == out[-1]["git_blob"]:
+            committed.keep(blob, out[-1]["sha256"])
     return out
 
 
@@ -96,12 +130,15 @@ def bundle_and_hashes(site_dir: Path, previous: Path | None = None, cache=None, 
 
 
 def build_manifest(site_dir: Path, publication: Publication, clean: bool | None, notices_dir: str | None,
-                   files: dict[str, str] | None = None) -> dict:
+                   files: dict[str, str] | None = None, committed: Committed | None = None) -> dict:
     """notices_dir: the notices folder relative to the repository, so verify can rebuild.
-    files: file_hashes(site_dir), if the build has them already."""
+    files: file_hashes(site_dir), if the build has them already; committed:
+    the sources git says are the commit's."""
     site_dir = Path(site_dir)
     files = file_hashes(site_dir) if files is None else files
     outputs = outputs_of(publication, files)
+    if committed is not None:
+        committed.fetch([b for n in publication.notices for _, path in n.sources if (b := committed.blob(path))])
     notices = []
     for n in publication.notices:
         entry = {
@@ -112,7 +149,7 @@ def build_manifest(site_dir: Path, publication: Publication, clean: bool | None,
             "outputs": {path: files.get(path) for path in outputs.get(n.source, [])},
         }
         if n.sources:
-            entry["sources"] = _sources(n.sources)
+            entry["sources"] = _sources(n.sources, committed)
         notices.append(entry)
     return {
         "format": FORMAT,

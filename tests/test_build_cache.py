@@ -470,3 +470,42 @@ def test_the_numbers_a_text_cites_from_the_cache_are_those_found_in_it(tmp_path)
     store._db.execute("UPDATE entries SET value = '{\"c\": 1}' WHERE ns = 'citations' AND rowid % 2 = 1")
     assert citations.numbers_in(texts, store) == plain
     store.close()
+
+
+def test_the_manifest_hashes_of_sources_are_the_files_own_whether_kept_or_read(tmp_path):
+    """A source git says is the commit's takes its SHA-256 from the cache,
+    under its blob id; one changed and not committed is read: either way the
+    manifest states each file's own hashes."""
+    import hashlib
+
+    from gazette.manifest import git_blob_id
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synthetic import make_repository
+
+    notices = make_repository(tmp_path / "repo", 40)
+    warm = tmp_path / "cache"
+
+    def sources_as_stated():
+        manifest = json.loads((tmp_path / "site" / paths.MANIFEST).read_text(encoding="utf-8"))
+        return {s["path"]: (s["git_blob"], s["sha256"]) for n in manifest["notices"] for s in n.get("sources", [])}
+
+    def as_on_disk(stated):
+        return {shown: (git_blob_id(data), hashlib.sha256(data).hexdigest())
+                for shown in stated for data in [(tmp_path / "repo" / shown).read_bytes()]}
+
+    _build(notices, tmp_path / "site", warm)
+    first = sources_as_stated()
+    assert len(first) > 40 and first == as_on_disk(first)
+    store = cache.Cache(warm / "gazette.sqlite3")
+    assert len(store.present("blobs", [cache.key("sha256 of a blob", b) for b, _ in first.values()])) == len(first)
+    store.close()
+    notice = next(p for p in first if p.endswith(".md") and p.count("/") == 2)
+    attachment = next(p for p in first if p.count("/") == 3 and p.endswith(".md"))
+    for shown in (notice, attachment):
+        path = tmp_path / "repo" / shown
+        path.write_text(path.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    _build(notices, tmp_path / "site", warm)
+    again = sources_as_stated()
+    assert again == as_on_disk(again)
+    assert {p for p in again if again[p] != first[p]} == {notice, attachment}
