@@ -240,6 +240,52 @@ def _copy_range(src: int, dst: int, start: int, at: int, length: int) -> None:
         done += n
 
 
+def _info(rel: str, stamp) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(f"{FOLDER}/{rel}", date_time=stamp)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info.create_system = 3
+    return info
+
+
+def _deflate(name: str, data: bytes, spans, lend=lambda digest: None) -> tuple[bytes, list | None]:
+    """A member's deflated bytes, and the table of its pieces if it is large
+    (spans: _pieces(), lend: see _deflate_large)."""
+    if len(spans) > 1:
+        return _deflate_large(data, spans, lend)
+    z = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)        # as ZipFile.writestr() deflates
+    return z.compress(data) + z.flush(), None
+
+
+def _deflated(name: str, path: str) -> tuple[int, int, bytes, list | None]:
+    """A file's (size, CRC, deflated bytes, table of its pieces if it is large)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    raw, table = _deflate(name, data, _pieces(data) if len(data) >= LARGE else [])
+    return len(data), zlib.crc32(data), raw, table
+
+
+def _write_fresh(z: zipfile.ZipFile, site_dir: Path, members: list[str], stamp, large: dict) -> None:
+    """Every member deflated (a cold build): on both cores, a few files at a
+    time (zlib lets go of the GIL), written in order."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    top = os.fspath(site_dir)
+    with ThreadPoolExecutor(2) as pool:
+        ahead: deque = deque()
+        for rel in [*members, None]:
+            if rel is not None:
+                info = _info(rel, stamp)
+                ahead.append((info, pool.submit(_deflated, info.filename, os.path.join(top, rel))))
+            while ahead and (rel is None or len(ahead) > 16):
+                info, made = ahead.popleft()
+                size, crc, raw, table = made.result()
+                _add_compressed(z, info, size, crc, raw)
+                if table is not None:
+                    large[info.filename] = table
+
+
 def write_bundle(site_dir: Path, previous: Path | None = None, cache=None, known: dict | None = None,
                  now: dict | None = None) -> tuple[Path, str]:
     """Write site.zip; return it and its SHA-256.  previous: the site.zip this
@@ -260,12 +306,11 @@ def write_bundle(site_dir: Path, previous: Path | None = None, cache=None, known
     large: dict[str, list] = {}       # this zip's large members' tables, for the next build
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as z:
+            if old is None:
+                _write_fresh(z, site_dir, members, stamp, large)
             run = _Run(old, z)
-            for rel in members:
-                info = zipfile.ZipInfo(f"{FOLDER}/{rel}", date_time=stamp)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                info.create_system = 3
+            for rel in members if old is not None else ():
+                info = _info(rel, stamp)
                 was = known.get(rel) if recorded else None
                 if was is not None and same(now[rel], was) and run.add(info, was[1]):
                     if info.filename in tables:       # deflated in pieces: taken whole, its table holds
@@ -274,15 +319,14 @@ def write_bundle(site_dir: Path, previous: Path | None = None, cache=None, known
                 run.copy()
                 data = (site_dir / rel).read_bytes()
                 spans = _pieces(data) if len(data) >= LARGE else []
-                if len(spans) > 1:
-                    raw, large[info.filename] = _deflate_large(data, spans, _lender(old, info.filename, tables))
-                    _add_compressed(z, info, len(data), zlib.crc32(data), raw)
-                    continue
-                made = _compressed(old, info.filename, data) if old is not None else None
+                made = _compressed(old, info.filename, data) if len(spans) <= 1 else None
                 if made is not None:
                     _add_compressed(z, info, len(data), made[1], made[0])
-                else:
-                    z.writestr(info, data)
+                    continue
+                raw, table = _deflate(info.filename, data, spans, _lender(old, info.filename, tables))
+                _add_compressed(z, info, len(data), zlib.crc32(data), raw)
+                if table is not None:
+                    large[info.filename] = table
             run.copy()
     finally:
         if old is not None:
