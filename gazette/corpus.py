@@ -10,13 +10,14 @@ with a dot (.gitkeep, .DS_Store) are not part of the record and are ignored.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checks
+from . import background, checks
 from .notice import Notice, read_notice
 from .problems import CorpusError, Problem
 
@@ -129,6 +130,7 @@ def load_corpus(notices_dir: Path, root: Path | None = None, cache=None) -> Corp
     return corpus
 
 
+_CHUNK = 500        # notices read at a time: a cold build holds few bytes
 _read: dict[tuple, tuple] = {}     # (file, root, its and its folder's stats) -> read_notice()'s answer
 
 
@@ -154,43 +156,79 @@ def _read_all(paths: list[Path], root: Path, files: dict, inside: dict, cache) -
     and its folder's entries (a .md attachment by its bytes, any other file
     by its size, times and inode: only its name and kind are read), so a
     build reads and checks again only the notices that changed."""
-    from .cache import key
-
     memo = [(path, root, files.get(str(path)), tuple(sorted(inside.get((path.parent.name, path.stem), ()))))
             for path in paths]
     if len(_read) > 200_000:
         _read.clear()
     todo = [i for i, m in enumerate(memo) if m not in _read]
-    for at in range(0, len(todo) if cache is not None else 0, 500):   # 500 at a time: a cold build holds few bytes
-        chunk = todo[at:at + 500]
-        data: dict[int, bytes] = {}
-        texts: dict[int, dict[str, bytes]] = {}
-        stored: dict[int, str | None] = {}
-        for i in chunk:
-            try:
-                data[i] = paths[i].read_bytes()
-            except OSError:
-                continue
-            texts[i] = {}
-            stored[i] = _content_key(paths[i], root, data[i], memo[i][3], key, texts[i])
-        found = cache.get_many("notices", [k for k in stored.values() if k], raw=True)
-        fresh = {}
-        for i in chunk:
-            k = stored.get(i)
-            if (notice := _unpacked(found.pop(k), data[i], texts[i]) if k in found else None) is not None:
-                _read[memo[i]] = (notice, [])
-            elif i in data:
-                # The notice is made from the very bytes its key was made from; its
-                # attachments are read again after, and kept only if the key still holds.
-                answer = _read[memo[i]] = read_notice(paths[i], root, data[i])
-                again: dict[str, bytes] = {}
-                if k and answer[0] is not None and not answer[1] and _content_key(paths[i], root, data[i], memo[i][3], key, again) == k:
-                    fresh[k] = _packed(answer[0], data[i], again)
-        cache.put_many("notices", fresh)
+    chunks = [todo[at:at + _CHUNK] for at in range(0, len(todo), _CHUNK)] if cache is not None else []
+    helper = theirs = None
+    for n, chunk in enumerate(chunks):
+        if helper is not None and n % 2:
+            continue                   # the second process reads this one
+        made = _read_chunk(chunk, paths, root, memo, cache)
+        if n == 0 and made > len(chunk) // 2 and len(chunks) >= 4 and cache.available:
+            # Mostly new to the cache (a cold build): a second process reads every
+            # other chunk into the cache meanwhile, and this one takes them from there.
+            theirs = chunks[1::2]
+            helper = background.start(functools.partial(_fill, theirs, paths, root, memo, cache.path))
+    if helper is not None:
+        try:
+            helper.wait()
+        except background.JobFailed:
+            pass                       # what it did not keep is read here
+        for chunk in theirs:
+            _read_chunk(chunk, paths, root, memo, cache)
     for i in todo:
         if memo[i] not in _read:
             _read[memo[i]] = read_notice(paths[i], root)
     return [_read[m] for m in memo]
+
+
+def _read_chunk(chunk: list[int], paths: list[Path], root: Path, memo: list, cache) -> int:
+    """read_notice() of these files (indexes into paths) into _read, through
+    the cache; how many were read rather than taken from it."""
+    from .cache import key
+
+    data: dict[int, bytes] = {}
+    texts: dict[int, dict[str, bytes]] = {}
+    stored: dict[int, str | None] = {}
+    for i in chunk:
+        try:
+            data[i] = paths[i].read_bytes()
+        except OSError:
+            continue
+        texts[i] = {}
+        stored[i] = _content_key(paths[i], root, data[i], memo[i][3], key, texts[i])
+    found = cache.get_many("notices", [k for k in stored.values() if k], raw=True)
+    fresh = {}
+    made = 0
+    for i in chunk:
+        k = stored.get(i)
+        if (notice := _unpacked(found.pop(k), data[i], texts[i]) if k in found else None) is not None:
+            _read[memo[i]] = (notice, [])
+        elif i in data:
+            # The notice is made from the very bytes its key was made from; its
+            # attachments are read again after, and kept only if the key still holds.
+            made += 1
+            answer = _read[memo[i]] = read_notice(paths[i], root, data[i])
+            again: dict[str, bytes] = {}
+            if k and answer[0] is not None and not answer[1] and _content_key(paths[i], root, data[i], memo[i][3], key, again) == k:
+                fresh[k] = _packed(answer[0], data[i], again)
+    cache.put_many("notices", fresh)
+    return made
+
+
+def _fill(chunks: list[list[int]], paths: list[Path], root: Path, memo: list, where: Path) -> None:
+    """In a second process: read these chunks into the cache at where (its own connection)."""
+    from .cache import Cache
+
+    cache = Cache(where)
+    try:
+        for chunk in chunks:
+            _read_chunk(chunk, paths, root, memo, cache)
+    finally:
+        cache.close()
 
 
 def _content_key(path: Path, root: Path, data: bytes, entries: tuple, key, texts: dict[str, bytes]) -> str | None:

@@ -451,6 +451,40 @@ def test_notices_from_the_cache_are_the_notices_read_from_disk(tmp_path, monkeyp
     store.close()
 
 
+def test_a_cold_cache_is_filled_by_two_processes_with_the_notices_one_reads(tmp_path, monkeypatch):
+    """A load that finds its first notices missing from the cache (a cold
+    build) reads every other chunk in a second process, into the cache, and
+    takes them from there: the same corpus as read alone, every notice kept."""
+    import gazette.corpus as corpus
+    from gazette.cache import Cache
+
+    monkeypatch.setattr(corpus, "_CHUNK", 2)
+    notices = tmp_path / "notices"
+    shutil.copytree(ROOT / "notices", notices)
+
+    def load(cache=None):
+        corpus._read.clear()
+        corpus._last = None
+        return corpus.load_corpus(notices, root=tmp_path, cache=cache)
+
+    plain = load()
+    assert len(plain.notices) >= 8                       # four chunks and more
+    started = []
+    real = corpus.background.start
+    monkeypatch.setattr(corpus.background, "start", lambda work, **k: started.append(work) or real(work, **k))
+    store = Cache(tmp_path / "cache.sqlite3")
+    both = load(store)
+    assert len(started) == 1
+    assert store.hits > 0                                 # the second process's chunks, taken from the cache
+    assert [repr(n) for n in both.notices] == [repr(n) for n in plain.notices]
+    assert both.warnings == plain.warnings
+    hits = store.hits
+    again = load(store)                                   # warm: all from the cache, no second process
+    assert store.hits - hits == len(plain.notices) and len(started) == 1
+    assert [repr(n) for n in again.notices] == [repr(n) for n in plain.notices]
+    store.close()
+
+
 def test_the_numbers_a_text_cites_from_the_cache_are_those_found_in_it(tmp_path):
     """publish() keeps the numbers each text cites under the text's digest:
     another text is another key, and a damaged entry is looked for again."""
