@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -223,6 +224,8 @@ def publish(corpus: Corpus, history: History | None, commit: str | None = None,
     notices = []
     seen: dict[int, tuple] = {}
     kept = _Kept(listed, history, hidden, cache) if history is not None and cache is not None else None
+    if kept:
+        kept.share(listed)
     for n in listed:
         revisions = None if history is None else kept.past(n) if kept else _past(n, history, hidden)
         later = tuple(replaced.get(n.doc_number, ())) if n.doc_number else ()
@@ -435,6 +438,7 @@ class _Kept:
     compares the past versions only of what a commit touched."""
 
     _KINDS = {"PublicRevision": PublicRevision, "FieldChange": FieldChange}
+    SHARE_FROM = 200        # notices new to the cache worth a second process (share())
 
     def __init__(self, listed: list[Notice], history: History, hidden: frozenset, cache):
         import hashlib
@@ -454,11 +458,52 @@ class _Kept:
             self.keys[n.rel] = caching.key("revisions", path, n.disclosure, withheld, attachments, commits)
         self.found = cache.get_many("revisions", list(self.keys.values()), raw=True)
         self.fresh: dict[str, object] = {}
+        self.helper = None                   # a second process reading some of them (share())
+        self.theirs: set[str] = set()
+
+    def share(self, listed: list[Notice]) -> None:
+        """With many notices new to the cache (a cold build), a second process
+        reads the later half of them from git into the cache, while this one
+        reads the first half; past() then takes the later half from the cache."""
+        from . import background
+
+        missing = [n for n in listed if self.keys.get(n.rel) not in self.found and n.rel in self.keys]
+        if len(missing) < self.SHARE_FROM or not self.cache.available:
+            return
+        self.theirs = {n.rel for n in missing[len(missing) // 2:]}
+        later = [n for n in missing if n.rel in self.theirs]
+        self.helper = background.start(functools.partial(self._fill, later, self.cache.path))
+
+    def _fill(self, notices: list[Notice], where) -> None:
+        """In the second process: these notices' revisions into the cache at where."""
+        from .cache import Cache
+
+        self.history._cat = None        # the parent's reader of git is its own: this process starts another
+        self.cache, self.fresh = Cache(where), {}
+        try:
+            for n in notices:
+                self.past(n)
+            self.store()
+        finally:
+            self.cache.close()
+
+    def _join(self) -> None:
+        """Wait for the second process, and take what it kept."""
+        from . import background
+
+        helper, self.helper = self.helper, None
+        try:
+            helper.wait()
+        except background.JobFailed:
+            pass            # what it did not keep is read here
+        self.found.update(self.cache.get_many("revisions", [self.keys[r] for r in self.theirs], raw=True))
 
     def past(self, notice: Notice) -> tuple[PublicRevision, ...]:
         from .cache import decode_value, encode_value
 
         k = self.keys.get(notice.rel)
+        if self.helper is not None and notice.rel in self.theirs:
+            self._join()
         if k in self.found and (kept := decode_value(self.found[k], self._KINDS)) is not None:
             return kept
         made = _past(notice, self.history, self.hidden)

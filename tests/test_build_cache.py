@@ -393,6 +393,43 @@ def test_revisions_from_the_cache_are_the_revisions_read_from_git(tmp_path):
     store.close()
 
 
+def test_revisions_read_by_two_processes_are_the_revisions_read_by_one(tmp_path, monkeypatch):
+    """A build that finds many notices' revisions missing from the cache has a
+    second process read the later half from git into the cache: the same
+    revisions as one process reads, and the next build finds them all."""
+    import gazette.public as public
+    from gazette import background
+    from gazette.cache import Cache
+    from gazette.history import head_commit, read_history
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synthetic import make_repository
+
+    notices = make_repository(tmp_path / "repo", 60)
+    corpus = load_corpus(notices, root=notices.parent)
+    monkeypatch.setattr(public._Kept, "SHARE_FROM", 10)
+    started = []
+    real = background.start
+    monkeypatch.setattr(background, "start", lambda work, **k: started.append(work) or real(work, **k))
+
+    def fresh():
+        public._remembered.clear()
+        public._remembered_at = ()
+        return read_history(notices)
+
+    plain = publish(corpus, fresh(), head_commit(notices))
+    store = Cache(tmp_path / "cache.sqlite3")
+    shared = publish(corpus, fresh(), head_commit(notices), cache=store)
+    assert len(started) == 1 and store.hits >= 20           # the later half, read by the second process
+    assert [repr(n) for n in shared.notices] == [repr(n) for n in plain.notices]
+    assert sum(len(n.revisions) for n in shared.notices) > len(shared.notices)    # corrections too
+    hits = store.hits
+    again = publish(corpus, fresh(), head_commit(notices), cache=store)
+    assert len(started) == 1 and [repr(n) for n in again.notices] == [repr(n) for n in plain.notices]
+    assert store.hits - hits >= len(again.notices)          # every notice's revisions from the cache
+    store.close()
+
+
 def test_notices_from_the_cache_are_the_notices_read_from_disk(tmp_path, monkeypatch):
     """load_corpus() keeps each notice read without a problem in the build's
     cache, under a key of its bytes and its folder's entries: a .md attachment
