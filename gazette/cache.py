@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Libraries whose version changes what a build writes.
 LIBRARIES = ("markdown", "pymdown-extensions", "nh3", "jieba", "opencc", "mkdocs", "mkdocs-material", "jinja2",
-             "markupsafe", "pyyaml", "segno", "feedgen")
+             "markupsafe", "pyyaml", "segno", "feedgen", "pypinyin")
 
 
 def files_digest(*roots: Path) -> str:

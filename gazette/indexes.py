@@ -26,7 +26,7 @@ class Grouping:
     label: str                                   # 发文机关, 年份 ...
     keys: Callable[[PublicNotice], list[str]]    # the keys a notice is listed under
     heading: Callable[[str], str]                # the <h1> of a key's page
-    slug: Callable[[list[str]], dict[str, str]] = unique_slugs
+    slug: Callable[[list[str], dict[str, str]], dict[str, str]] = unique_slugs    # (keys, spelled): see unique_slugs
     newest_first: bool = False                   # overview order: keys descending
     intro: str = ""
     rank: Callable[[str], int] = lambda key: 0   # overview order: lower first
@@ -44,7 +44,7 @@ GROUPINGS = (
         kind="years", label="年份",
         keys=lambda n: [str(n.year)],
         heading=lambda k: f"{k}年",
-        slug=lambda keys: {k: k for k in keys},
+        slug=lambda keys, spelled: {k: k for k in keys},
         newest_first=True,
         intro="按成文日期所在年份。",
     ),
@@ -76,15 +76,18 @@ class Site:
     today: dt.date | None = None                       # the build's date (SOURCE_DATE_EPOCH): status as of then
 
     @classmethod
-    def of(cls, publication: Publication, site_url: str | None = None, today: dt.date | None = None) -> Site:
+    def of(cls, publication: Publication, site_url: str | None = None, today: dt.date | None = None,
+           spelled: dict[str, str] | None = None) -> Site:
+        """spelled: the names' pinyin, as far as known (addresses.unique_slugs)."""
         groups, slugs = {}, {}
+        spelled = {} if spelled is None else spelled
         for g in GROUPINGS:
             by_key: dict[str, list[PublicNotice]] = defaultdict(list)
             for n in publication.notices:            # already newest first
                 for key in g.keys(n):
                     by_key[key].append(n)
             groups[g.kind] = dict(by_key)
-            slugs[g.kind] = g.slug(list(by_key))
+            slugs[g.kind] = g.slug(list(by_key), spelled)
         return cls(publication, groups, slugs, site_url or None, today)
 
     def page_of(self, kind: str, key: str) -> str | None:

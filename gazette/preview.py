@@ -94,6 +94,21 @@ def source_stat(path) -> list[int] | None:
     return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
+def notice_digest(n) -> str:
+    """A digest of every field of a notice (a PublicNotice), as value_digest()
+    of it would be, but its texts (the body, each attachment's) are hashed as
+    UTF-8, with their lengths, not as repr(): a third of the time."""
+    h = hashlib.sha256()
+    texts = [n.body, *(a.text for a in n.attachments)]
+    rest = tuple(getattr(n, f.name) for f in fields(n) if f.name not in ("body", "attachments"))
+    attachments = tuple(tuple(getattr(a, f.name) for f in fields(a) if f.name != "text") for a in n.attachments)
+    h.update(repr((type(n).__name__, rest, attachments)).encode("utf-8", "surrogatepass"))
+    for text in texts:
+        data = b"-" if text is None else text.encode("utf-8", "surrogatepass")
+        h.update(b"\0%d:" % (-1 if text is None else len(data)) + data)
+    return h.hexdigest()
+
+
 _digested: dict[str, tuple] = {}     # source -> (the notice, its digest) of the last digests() in this process
 
 
@@ -105,7 +120,7 @@ def digests(publication) -> dict[str, str]:
     out = {}
     for n in publication.notices:
         was = _digested.get(n.source)
-        out[n.source] = was[1] if was is not None and was[0] == n else _digest(n)
+        out[n.source] = was[1] if was is not None and was[0] == n else notice_digest(n)
     _digested.clear()
     _digested.update((n.source, (n, out[n.source])) for n in publication.notices)
     return out

@@ -163,7 +163,7 @@ def on_config(config):
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or 0)
     china = dt.timezone(dt.timedelta(hours=8))
     built_on = dt.datetime.fromtimestamp(epoch, china).date() if epoch > 0 else None
-    _state.site = Site.of(publication, config.site_url, built_on)
+    _state.site = _site(publication, config.site_url, built_on)
     _state.pages = {}
     _state.hand_written = []
     _state.unchanged = set()
@@ -185,6 +185,25 @@ def on_config(config):
         gc.freeze()
     _start_search_index(publication, Path(config.site_dir))
     return config
+
+
+def _site(publication, site_url, built_on) -> Site:
+    """Site.of(), with the names' pinyin as the last build spelled them (the build's cache)."""
+    from gazette.cache import key
+
+    cache = Cache()
+    try:
+        k = key("the pinyin of names")
+        kept = cache.get_many("slugs", [k]).get(k)
+        spelled = dict(kept) if isinstance(kept, dict) and all(isinstance(v, str) for v in kept.values()) else {}
+        known = len(spelled)
+        site = Site.of(publication, site_url, built_on, spelled)
+        if len(spelled) > known:
+            cache.put_many("slugs", {k: spelled})
+        cache.sweep(("slugs",))
+    finally:
+        cache.close()
+    return site
 
 
 def _quiet_dirty_warning() -> None:

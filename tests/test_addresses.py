@@ -25,3 +25,16 @@ def test_slugs_are_ascii_whatever_the_name():
     for name in ["中共三亚市政法委员会", "三亚市KTV管理办公室", "（试行）", "——"]:
         slug = ascii_slug(name)
         assert slug.isascii() and slug == slug.lower() and slug
+
+
+def test_names_spelled_before_are_not_spelled_again():
+    """A build keeps the pinyin it spelled (unique_slugs' spelled): the same
+    addresses from it, and only new names are spelled."""
+    names = ["三府", "三扶", "三亚市民政局", "市政府"]
+    spelled: dict[str, str] = {}
+    first = unique_slugs(names, spelled)
+    assert first == unique_slugs(names) and spelled == {n: ascii_slug(n) for n in names}
+    kept = {**spelled, "三亚市民政局": "kept-spelling"}
+    assert unique_slugs(names, kept)["三亚市民政局"] == "kept-spelling"       # taken, not spelled again
+    unique_slugs([*names, "海棠区"], kept)
+    assert kept["海棠区"] == "haitangqu"

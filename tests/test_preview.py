@@ -149,3 +149,32 @@ def test_each_save_leaves_the_preview_as_a_full_build_and_rewrites_only_what_it_
         errors = preview.close()
     assert "Traceback" not in errors, errors
     assert not re.search(r"(?m)^(WARNING|ERROR)", errors), errors
+
+
+def test_a_notice_digest_changes_with_every_field_and_every_text():
+    """preview.notice_digest(): what decides whether a page is made again.
+    Equal notices, equal digests; a field, the body or an attachment's text
+    changed, or text moved from the body into an attachment: another digest."""
+    import dataclasses
+
+    from gazette.preview import notice_digest
+    from gazette.public import publish
+
+    corpus = load_corpus(ROOT / "notices", root=ROOT)
+    notices = publish(corpus, None).notices
+    n = next(x for x in notices if any(a.text for a in x.attachments))
+    again = publish(corpus, None).notices
+    assert [notice_digest(x) for x in notices] == [notice_digest(x) for x in again]
+    assert len({notice_digest(x) for x in notices}) == len(notices)
+    i = next(i for i, a in enumerate(n.attachments) if a.text)
+    texts = dataclasses.replace(n.attachments[i], text=n.attachments[i].text + "。")
+    variants = [
+        dataclasses.replace(n, title=n.title + "（修订）"),
+        dataclasses.replace(n, body=n.body + "。"),
+        dataclasses.replace(n, attachments=(*n.attachments[:i], texts, *n.attachments[i + 1:])),
+        dataclasses.replace(n, body=n.body + n.attachments[i].text[0], attachments=(*n.attachments[:i], dataclasses.replace(
+            n.attachments[i], text=n.attachments[i].text[1:]), *n.attachments[i + 1:])),      # the same text, moved
+        dataclasses.replace(n, attachments=(*n.attachments[:i], dataclasses.replace(n.attachments[i], title="另一个附件"),
+                                            *n.attachments[i + 1:])),
+    ]
+    assert len({notice_digest(x) for x in [n, *variants]}) == len(variants) + 1
