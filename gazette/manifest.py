@@ -45,6 +45,7 @@ class Committed:
     def __init__(self, repo: Path, blobs: dict[str, str], cache):
         self.repo, self.blobs, self.cache = os.path.join(os.fspath(repo), ""), blobs, cache
         self.known: dict[str, str] = {}
+        self.fresh: dict[str, str] = {}      # kept, not yet in the cache
 
     def blob(self, path: Path) -> str | None:
         p = os.fspath(path)
@@ -57,10 +58,14 @@ class Committed:
         self.known.update((keys[k], v) for k, v in self.cache.get_many("blobs", list(keys)).items() if isinstance(v, str))
 
     def keep(self, blob: str, digest: str) -> None:
+        self.known[blob] = self.fresh[blob] = digest
+
+    def store(self) -> None:
+        """Put what keep() was given into the cache, in one go."""
         from .cache import key
 
-        self.known[blob] = digest
-        self.cache.put_many("blobs", {key("sha256 of a blob", blob): digest})
+        self.cache.put_many("blobs", {key("sha256 of a blob", b): d for b, d in self.fresh.items()})
+        self.fresh = {}
 
 
 def _sources(sources, committed: Committed | None = None) -> list[dict]:
@@ -151,6 +156,8 @@ def build_manifest(site_dir: Path, publication: Publication, clean: bool | None,
         if n.sources:
             entry["sources"] = _sources(n.sources, committed)
         notices.append(entry)
+    if committed is not None:
+        committed.store()
     return {
         "format": FORMAT,
         "commit": publication.commit,
