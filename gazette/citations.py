@@ -59,30 +59,31 @@ _seen: dict[bytes, tuple] = {}     # a digest of a text -> its _numbers(), for n
 def numbers_in(texts: list[str], cache=None, remember: bool = False) -> list[tuple]:
     """_numbers() of each text, for find(): looked for once per text.
 
-    cache: the build's (cache.py), which keeps them for the next build under
-    the text's digest; remember: keep them for the life of the process
-    (`serve`, which publishes again on every save)."""
+    cache: the build's (cache.py), which keeps them for the next build, all
+    in one entry, by the text's digest (ten thousand small entries took a
+    quarter of a second to read back); remember: keep them for the life of
+    the process (`serve`, which publishes again on every save)."""
     from . import cache as caching
 
-    digests = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest() for t in texts]
-    keys = [caching.key("citations", d.hex()) for d in digests] if cache is not None else []
-    stored = cache.get_many("citations", keys) if cache is not None else {}
-    out, fresh = [], {}
-    for i, (text, digest) in enumerate(zip(texts, digests)):
+    digests = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest() for t in texts]
+    k = caching.key("the numbers texts cite") if cache is not None else None
+    stored = cache.get_many("citations", [k]).get(k) if cache is not None else None
+    stored = stored if isinstance(stored, dict) else {}
+    out, kept, made = [], {}, False
+    for text, digest in zip(texts, digests):
         found = _seen.get(digest) if remember else None
-        if found is None and cache is not None:
-            found = _kept(stored.get(keys[i]))
+        if found is None and digest in stored:
+            found = _kept(stored[digest])
         if found is None:
-            found = tuple(_numbers(text))
-            if cache is not None:
-                fresh[keys[i]] = found
+            found, made = tuple(_numbers(text)), True
         if remember:
             if len(_seen) > 100_000:
                 _seen.clear()
             _seen[digest] = found
+        kept[digest] = found
         out.append(found)
-    if cache is not None:
-        cache.put_many("citations", fresh)
+    if cache is not None and (made or kept.keys() != stored.keys()):
+        cache.put_many("citations", {k: kept})        # this build's texts only
     return out
 
 
@@ -98,12 +99,39 @@ def _kept(value) -> tuple | None:
     return tuple(map(tuple, value))
 
 
+class Known:
+    """The numbers find() looks for, by year and serial: a run's tails are
+    tried against those prefixes only, with no number made for each try."""
+
+    def __init__(self, numbers):
+        self.by: dict[tuple[int, int], dict[str, DocNumber]] = {}
+        for x in numbers:
+            self.by.setdefault((x.year, x.serial), {})[x.prefix] = x
+
+    def __contains__(self, number) -> bool:
+        return number.prefix in self.by.get((number.year, number.serial), ())
+
+    def longest(self, run: str, year: int, serial: int) -> tuple[int, DocNumber] | None:
+        """(length, number) of the longest tail of run that is a known prefix of this year and serial."""
+        prefixes = self.by.get((year, serial))
+        if prefixes:
+            for k in range(len(run), 0, -1):
+                if (x := prefixes.get(run[-k:])) is not None:
+                    return k, x
+        return None
+
+
 def find(text: str, known: Container[DocNumber], numbers: tuple | None = None) -> list[tuple[int, int, DocNumber]]:
-    """(start, end, number) of every cited number in text that is in known.
+    """(start, end, number) of every cited number in text that is in known
+    (a Known, or any container of numbers).
 
     numbers: numbers_in() of text, if it was asked for."""
     out = []
     for start, end, run, year, serial in (_numbers(text) if numbers is None else numbers):
+        if isinstance(known, Known):
+            if (found := known.longest(run, year, serial)) is not None:
+                out.append((start + len(run) - found[0], end, found[1]))
+            continue
         for k in range(len(run), 0, -1):
             number = DocNumber(run[-k:], year, serial)
             if number in known:

@@ -270,10 +270,11 @@ def _relations(notices: tuple[PublicNotice, ...], cache=None, remember: bool = F
     texts = {n.source: "\n".join([n.body, *(a.text for a in n.attachments if a.text)])
              for n in notices if n.body is not None}
     numbers = dict(zip(texts, citations.numbers_in(list(texts.values()), cache, remember)))
+    known = citations.Known(by_number)
     for n in notices:
         if n.body is None:
             continue
-        cited = citations.find(texts[n.source], by_number, numbers[n.source])
+        cited = citations.find(texts[n.source], known, numbers[n.source])
         found = tuple(dict.fromkeys(x for _, _, x in cited if x != n.doc_number))
         cites[n.source] = found
         for x in found:
