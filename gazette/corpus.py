@@ -49,49 +49,74 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def _walk(notices_dir: Path, root: Path) -> tuple[list[Path], list[Path], list[Problem]]:
-    """(notice files, other files inside notice folders, problems) under notices/."""
+    """(notice files, other files inside notice folders, problems) under notices/.
+
+    Each folder is read once (os.scandir: an entry knows whether it is a
+    folder or a link without asking again), top down, as os.walk() would."""
     notices, others, problems = [], [], []
 
-    def problem(path: Path, message: str) -> None:
-        problems.append(Problem(_rel(path, root), 1, "file", message))
+    def problem(path: str, message: str) -> None:
+        problems.append(Problem(_rel(Path(path), root), 1, "file", message))
 
-    for folder, dirs, files in os.walk(notices_dir, followlinks=False):
-        here = Path(folder)
-        depth = len(here.relative_to(notices_dir).parts)
-        for name in sorted(dirs):
-            path = here / name
-            if name.startswith("."):
-                dirs.remove(name)
-            elif path.is_symlink():
-                problem(path, "is a symbolic link to a folder; put the files themselves here")
-                dirs.remove(name)
-            elif depth == 0 and not _YEAR.match(name):
-                problem(path, "expected only year folders such as notices/2020/ here")
-                dirs.remove(name)
-            elif depth == 1 and name.lower().endswith(".md"):
-                problem(path, "is a folder named like a notice file; a notice is a file notices/<year>/<name>.md, and its attachments go in the folder notices/<year>/<name>/")
-                dirs.remove(name)
-            elif depth == 1 and not (here / f"{name}.md").is_file():
-                problem(path, f"this folder belongs to no notice: expected {name}.md beside it (a notice's attachments go in the folder named after it)")
-                dirs.remove(name)
-        for name in sorted(files):
-            path = here / name
+    def is_dir(entry) -> bool:              # as os.walk() sorts entries: a link to a folder is a folder
+        try:
+            return entry.is_dir()
+        except OSError:
+            return False
+
+    def visit(folder: str, depth: int) -> None:
+        try:
+            with os.scandir(folder) as found:
+                entries = sorted(found, key=lambda e: e.name)
+        except OSError:
+            return                           # as os.walk(): a folder it cannot read is passed over
+        by_name = {e.name: e for e in entries}
+        below = []
+        for e in entries:
+            if not is_dir(e):
+                continue
+            name = e.name
             if name.startswith("."):
                 continue
-            if path.is_symlink():
-                target = "a missing file" if not path.exists() else "another file"
-                problem(path, f"is a symbolic link to {target}; put the file itself here")
-            elif depth == 0:
-                problem(path, "expected notices/<year>/<name>.md; move the file into its year's folder")
-            elif depth == 1 and name.endswith(".md"):
-                notices.append(path)
-            elif depth == 1 and name.lower().endswith((".md", ".markdown", ".mdown", ".txt")):
-                problem(path, f"expected a notice named <name>.md, with .md in lower case; rename it to {Path(name).stem.lower()}.md")
-            elif depth == 1:
-                problem(path, f"expected only notices (.md) in a year folder; an attachment goes in the folder of its notice, notices/{here.name}/<name>/")
+            if e.is_symlink():
+                problem(e.path, "is a symbolic link to a folder; put the files themselves here")
+            elif depth == 0 and not _YEAR.match(name):
+                problem(e.path, "expected only year folders such as notices/2020/ here")
+            elif depth == 1 and name.lower().endswith(".md"):
+                problem(e.path, "is a folder named like a notice file; a notice is a file notices/<year>/<name>.md, and its attachments go in the folder notices/<year>/<name>/")
+            elif depth == 1 and not ((md := by_name.get(f"{name}.md")) is not None and _is_file(md)):
+                problem(e.path, f"this folder belongs to no notice: expected {name}.md beside it (a notice's attachments go in the folder named after it)")
             else:
-                others.append(path)
+                below.append(e.path)
+        for e in entries:
+            name = e.name
+            if is_dir(e) or name.startswith("."):
+                continue
+            if e.is_symlink():
+                target = "a missing file" if not os.path.exists(e.path) else "another file"
+                problem(e.path, f"is a symbolic link to {target}; put the file itself here")
+            elif depth == 0:
+                problem(e.path, "expected notices/<year>/<name>.md; move the file into its year's folder")
+            elif depth == 1 and name.endswith(".md"):
+                notices.append(Path(e.path))
+            elif depth == 1 and name.lower().endswith((".md", ".markdown", ".mdown", ".txt")):
+                problem(e.path, f"expected a notice named <name>.md, with .md in lower case; rename it to {Path(name).stem.lower()}.md")
+            elif depth == 1:
+                problem(e.path, f"expected only notices (.md) in a year folder; an attachment goes in the folder of its notice, notices/{os.path.basename(folder)}/<name>/")
+            else:
+                others.append(Path(e.path))
+        for path in below:
+            visit(path, depth + 1)
+
+    visit(os.fspath(notices_dir), 0)
     return sorted(notices), sorted(others), problems
+
+
+def _is_file(entry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _signature(notices_dir: Path) -> tuple:
