@@ -234,6 +234,8 @@ def _copy_range(src: int, dst: int, start: int, at: int, length: int) -> None:
         try:
             n = os.copy_file_range(src, dst, length - done, start + done, at + done)
         except (AttributeError, OSError):
+            n = 0
+        if n <= 0:       # no such call here, or it would not: through this process
             n = os.pwrite(dst, os.pread(src, min(length - done, 1 << 24), start + done), at + done)
         if n <= 0:
             raise OSError(f"site.zip: could not copy {length - done} bytes from the last zip")

@@ -317,7 +317,7 @@ def _unpacked(text: str, data: bytes, texts: dict[str, bytes]) -> Notice | None:
         if any(parts):
             notice.attachments = [dataclasses.replace(a, text=texts[str(a.source)].decode("utf-8")[_span(part)])
                                   if part else a for a, part in zip(notice.attachments, parts)]
-    except (TypeError, KeyError, ValueError, UnicodeDecodeError):
+    except (TypeError, KeyError, ValueError, UnicodeDecodeError, AttributeError):
         return None
     return notice
 

@@ -127,16 +127,22 @@ def uncommitted(folder: Path) -> set[str] | None:
     """The files under the folder that are not as the last commit has them
     (changed, added, removed, renamed either way, not tracked), by path from
     the repository's top; None: not in git.  Any other file is the commit's
-    (git's own look at the working tree)."""
-    out = _git(folder, "-c", "core.quotepath=off", "status", "--porcelain", "-z", "--", ".")
-    if out is None:
+    (git's own look at the working tree, without a file system monitor),
+    but for files git was told not to look at (assume-unchanged,
+    skip-worktree), which count as changed."""
+    out = _git(folder, "-c", "core.quotepath=off", "-c", "core.fsmonitor=false",
+               "status", "--porcelain", "-z", "--", ".")
+    told = _git(folder, "-c", "core.quotepath=off", "ls-files", "-v", "-z", "--full-name", "--", ".")
+    if out is None or told is None:
         return None
     found, entries = set(), iter(out.split("\x00"))
     for entry in entries:
         if len(entry) > 3:
             found.add(entry[3:])
-            if entry[0] in "RC":          # a rename or copy: its source follows
+            if "R" in entry[:2] or "C" in entry[:2]:     # a rename or copy, either side: its source follows
                 found.add(next(entries, ""))
+    # ls-files -v: a lower-case tag is assume-unchanged, S is skip-worktree.
+    found.update(entry[2:] for entry in told.split("\x00") if len(entry) > 2 and (entry[0].islower() or entry[0] == "S"))
     return found
 
 

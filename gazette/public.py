@@ -480,6 +480,7 @@ class _Kept:
         from .cache import Cache
 
         self.history._cat = None        # the parent's reader of git is its own: this process starts another
+        ours = self.cache, self.fresh
         self.cache, self.fresh = Cache(where), {}
         try:
             for n in notices:
@@ -487,6 +488,7 @@ class _Kept:
             self.store()
         finally:
             self.cache.close()
+            self.cache, self.fresh = ours    # where there is no fork, this ran here
 
     def _join(self) -> None:
         """Wait for the second process, and take what it kept."""

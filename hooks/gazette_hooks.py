@@ -415,6 +415,8 @@ def on_post_build(config) -> None:
     # and verify rebuilds the commit to prove it.
     changed = uncommitted(repo) if publication.commit and repo else None
     clean = None if changed is None else not changed
+    if changed is not None and head_commit(repo) != publication.commit:
+        changed, clean = None, False      # a commit or checkout during the build: git's look says nothing of it
     blobs = tree_blobs(repo, publication.commit) if changed is not None else None
     cache = Cache()
     try:

@@ -393,7 +393,8 @@ def test_revisions_from_the_cache_are_the_revisions_read_from_git(tmp_path):
     store.close()
 
 
-def test_revisions_read_by_two_processes_are_the_revisions_read_by_one(tmp_path, monkeypatch):
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "without fork"])
+def test_revisions_read_by_two_processes_are_the_revisions_read_by_one(tmp_path, monkeypatch, fork):
     """A build that finds many notices' revisions missing from the cache has a
     second process read the later half from git into the cache: the same
     revisions as one process reads, and the next build finds them all."""
@@ -408,6 +409,8 @@ def test_revisions_read_by_two_processes_are_the_revisions_read_by_one(tmp_path,
     notices = make_repository(tmp_path / "repo", 60)
     corpus = load_corpus(notices, root=notices.parent)
     monkeypatch.setattr(public._Kept, "SHARE_FROM", 10)
+    if not fork:                                      # where there is none, the work runs in place
+        monkeypatch.delattr(os, "fork")
     started = []
     real = background.start
     monkeypatch.setattr(background, "start", lambda work, **k: started.append(work) or real(work, **k))

@@ -173,3 +173,32 @@ def test_a_changed_table_cell_shows_as_that_cell_never_as_markdown():
     assert changed == [[("=", "用水类别：特种用水；价格（元/m³）：6."), ("-", "1"), ("+", "5"), ("=", "0")]]
     shown = "".join(text for h in hunks for _, text in h)
     assert "|" not in shown and "---" not in shown and "**" not in shown
+
+
+def test_files_not_as_committed_are_all_named(tmp_path):
+    """history.uncommitted(): what the manifest must read from disk rather
+    than take from the commit. Changed, added, renamed either way (a rename
+    git knows only from `add -N` shows in the second column), untracked, and
+    files git was told not to look at (assume-unchanged, skip-worktree)."""
+    from gazette.history import uncommitted
+
+    def git(*args):
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True,
+                       env={"GIT_AUTHOR_NAME": "办公室", "GIT_AUTHOR_EMAIL": "a@example.org", "GIT_COMMITTER_NAME": "办公室",
+                            "GIT_COMMITTER_EMAIL": "a@example.org", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+
+    git("init", "-q")
+    for name in ("旧名.md", "b.md", "c.md", "d.md", "e.md", "f g.md", "same.md"):
+        (tmp_path / name).write_text(f"{name}\n" * 20, encoding="utf-8")
+    git("add", ".")
+    git("commit", "-qm", "初稿")
+    assert uncommitted(tmp_path) == set()
+    (tmp_path / "旧名.md").rename(tmp_path / "新名.md")
+    git("add", "-N", "新名.md")                       # " R 新名.md\0旧名.md"
+    (tmp_path / "b.md").write_text("改过\n", encoding="utf-8")
+    git("update-index", "--assume-unchanged", "c.md")
+    (tmp_path / "c.md").write_text("悄悄改过\n", encoding="utf-8")
+    git("update-index", "--skip-worktree", "d.md")
+    (tmp_path / "f g.md").unlink()
+    (tmp_path / "new.md").write_text("新文件\n", encoding="utf-8")
+    assert uncommitted(tmp_path) == {"新名.md", "旧名.md", "b.md", "c.md", "d.md", "f g.md", "new.md"}
