@@ -146,6 +146,22 @@ def uncommitted(folder: Path) -> set[str] | None:
     return found
 
 
+def as_committed(repo: Path, commit: str) -> tuple[bool | None, dict[str, str] | None]:
+    """After a build of this commit: (whether the whole repository is as the
+    commit has it: None outside git; the blob id of each file that is, by
+    path from the repository's top, or None).  A commit or checkout since
+    the build began (HEAD is another commit) makes it not clean, with no
+    file taken as the commit's: what git sees now says nothing of what the
+    build read."""
+    changed = uncommitted(repo)
+    if changed is None:
+        return None, None
+    if head_commit(repo) != commit:
+        return False, None
+    blobs = tree_blobs(repo, commit)
+    return not changed, None if blobs is None else {p: b for p, b in blobs.items() if p not in changed}
+
+
 def tree_blobs(folder: Path, commit: str) -> dict[str, str] | None:
     """Repo-relative path -> blob id of every file in the commit, or None."""
     out = _git(folder, "-c", "core.quotepath=off", "ls-tree", "-r", "-z", "--full-tree", commit)

@@ -35,7 +35,7 @@ from gazette.cache import Cache  # noqa: E402
 from gazette.pages import Markups  # noqa: E402
 from gazette.corpus import load_corpus  # noqa: E402
 from gazette.feeds import feeds  # noqa: E402
-from gazette.history import head_commit, read_history, repo_root, tree_blobs, uncommitted  # noqa: E402
+from gazette.history import as_committed, head_commit, read_history, repo_root  # noqa: E402
 from gazette.indexes import Site  # noqa: E402
 from gazette.manifest import Committed, build_manifest, bundle_and_hashes, write_manifest  # noqa: E402
 from gazette.problems import CorpusError  # noqa: E402
@@ -413,14 +413,10 @@ def on_post_build(config) -> None:
     where = notices_dir.resolve().relative_to(repo.resolve()).as_posix() if repo else None
     # Clean means the whole repository: code and templates make the site too,
     # and verify rebuilds the commit to prove it.
-    changed = uncommitted(repo) if publication.commit and repo else None
-    clean = None if changed is None else not changed
-    if changed is not None and head_commit(repo) != publication.commit:
-        changed, clean = None, False      # a commit or checkout during the build: git's look says nothing of it
-    blobs = tree_blobs(repo, publication.commit) if changed is not None else None
+    clean, blobs = as_committed(repo, publication.commit) if publication.commit and repo else (None, None)
     cache = Cache()
     try:
-        committed = Committed(repo, {p: b for p, b in blobs.items() if p not in changed}, cache) if blobs else None
+        committed = Committed(repo, blobs, cache) if blobs else None
         write_manifest(site_dir, build_manifest(site_dir, publication, clean, where, files, committed))
         cache.sweep(("blobs",))
     finally:

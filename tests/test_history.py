@@ -202,3 +202,32 @@ def test_files_not_as_committed_are_all_named(tmp_path):
     (tmp_path / "f g.md").unlink()
     (tmp_path / "new.md").write_text("新文件\n", encoding="utf-8")
     assert uncommitted(tmp_path) == {"新名.md", "旧名.md", "b.md", "c.md", "d.md", "f g.md", "new.md"}
+
+
+def test_after_a_commit_during_the_build_no_file_is_taken_as_the_commits(tmp_path):
+    """history.as_committed(): the manifest takes a source's hashes from the
+    commit only for files git says are as the commit has them, and none at
+    all once HEAD is another commit than the one built (a commit or checkout
+    during the build): then the sources are read from disk."""
+    from gazette.history import as_committed, head_commit
+
+    def git(*args):
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True,
+                       env={"GIT_AUTHOR_NAME": "办公室", "GIT_AUTHOR_EMAIL": "a@example.org", "GIT_COMMITTER_NAME": "办公室",
+                            "GIT_COMMITTER_EMAIL": "a@example.org", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+
+    git("init", "-q")
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text(f"{name}\n", encoding="utf-8")
+    git("add", ".")
+    git("commit", "-qm", "初稿")
+    built = head_commit(tmp_path)
+    clean, blobs = as_committed(tmp_path, built)
+    assert clean is True and sorted(blobs) == ["a.md", "b.md"]
+    (tmp_path / "b.md").write_text("改过\n", encoding="utf-8")
+    clean, blobs = as_committed(tmp_path, built)
+    assert clean is False and sorted(blobs) == ["a.md"]
+    git("commit", "-qam", "更正")                       # during the build: the tree is clean again
+    assert as_committed(tmp_path, built) == (False, None)
+    assert as_committed(tmp_path, head_commit(tmp_path))[0] is True
+    assert as_committed(tmp_path.parent / "not-a-repository", built) == (None, None)
