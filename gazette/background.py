@@ -50,6 +50,14 @@ class Job:
         if self.error:
             raise JobFailed(self.error)
 
+    def finish(self) -> None:
+        """wait(), for work whose failure only means it is done here instead
+        (with_cache(): what it did not put in the cache is made again)."""
+        try:
+            self.wait()
+        except JobFailed:
+            pass
+
     def kill(self) -> None:
         """Ask the child, and any process it started, to end now (see stop())."""
         if self.pid is not None:
@@ -118,6 +126,22 @@ def start(work: Callable[[], None], yielding: bool = False) -> Job:
             pass
         _yielding.append(job)
     return job
+
+
+def with_cache(where, work: Callable[[object], None]) -> Job:
+    """work(cache) in a second process (start()), with a connection of its
+    own to the build's cache file at where (a connection never crosses a
+    fork): what it puts there, this process reads after Job.finish()."""
+    def run() -> None:
+        from .cache import Cache
+
+        cache = Cache(where)
+        try:
+            work(cache)
+        finally:
+            cache.close()
+
+    return start(run)
 
 
 def stop_yielding() -> None:

@@ -263,8 +263,13 @@ def _deflated(name: str, path: str) -> tuple[int, int, bytes, list | None]:
     """A file's (size, CRC, deflated bytes, table of its pieces if it is large)."""
     with open(path, "rb") as f:
         data = f.read()
-    raw, table = _deflate(name, data, _pieces(data) if len(data) >= LARGE else [])
+    raw, table = _deflate(name, data, _spans(data))
     return len(data), zlib.crc32(data), raw, table
+
+
+def _spans(data: bytes) -> list[tuple[int, int]]:
+    """_pieces() of a large member; none for another."""
+    return _pieces(data) if len(data) >= LARGE else []
 
 
 def _write_fresh(z: zipfile.ZipFile, site_dir: Path, members: list[str], stamp, large: dict) -> None:
@@ -286,6 +291,33 @@ def _write_fresh(z: zipfile.ZipFile, site_dir: Path, members: list[str], stamp, 
                 _add_compressed(z, info, size, crc, raw)
                 if table is not None:
                     large[info.filename] = table
+
+
+def _write_reusing(z: zipfile.ZipFile, site_dir: Path, members: list[str], stamp, large: dict,
+                   old: zipfile.ZipFile, tables: dict, unchanged: dict) -> None:
+    """Every member, taken from the old zip where it can be (a rebuild):
+    unchanged, what the last build recorded of each file still as it wrote
+    it, are copied a run at a time (_Run); the others are compared."""
+    run = _Run(old, z)
+    for rel in members:
+        info = _info(rel, stamp)
+        was = unchanged.get(rel)
+        if was is not None and run.add(info, was[1]):
+            if info.filename in tables:       # deflated in pieces: taken whole, its table holds
+                large[info.filename] = tables[info.filename]
+            continue
+        run.copy()
+        data = (site_dir / rel).read_bytes()
+        spans = _spans(data)
+        made = _compressed(old, info.filename, data) if len(spans) <= 1 else None
+        if made is not None:
+            _add_compressed(z, info, len(data), made[1], made[0])
+            continue
+        raw, table = _deflate(info.filename, data, spans, _lender(old, info.filename, tables))
+        _add_compressed(z, info, len(data), zlib.crc32(data), raw)
+        if table is not None:
+            large[info.filename] = table
+    run.copy()
 
 
 def write_bundle(site_dir: Path, previous: Path | None = None, cache=None, known: dict | None = None,
@@ -310,26 +342,11 @@ def write_bundle(site_dir: Path, previous: Path | None = None, cache=None, known
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as z:
             if old is None:
                 _write_fresh(z, site_dir, members, stamp, large)
-            run = _Run(old, z)
-            for rel in members if old is not None else ():
-                info = _info(rel, stamp)
-                was = known.get(rel) if recorded else None
-                if was is not None and same(now[rel], was) and run.add(info, was[1]):
-                    if info.filename in tables:       # deflated in pieces: taken whole, its table holds
-                        large[info.filename] = tables[info.filename]
-                    continue
-                run.copy()
-                data = (site_dir / rel).read_bytes()
-                spans = _pieces(data) if len(data) >= LARGE else []
-                made = _compressed(old, info.filename, data) if len(spans) <= 1 else None
-                if made is not None:
-                    _add_compressed(z, info, len(data), made[1], made[0])
-                    continue
-                raw, table = _deflate(info.filename, data, spans, _lender(old, info.filename, tables))
-                _add_compressed(z, info, len(data), zlib.crc32(data), raw)
-                if table is not None:
-                    large[info.filename] = table
-            run.copy()
+            else:
+                # The files still as the last build recorded them, with the zip it wrote.
+                unchanged = {rel: was for rel in members if (was := known.get(rel)) is not None and same(now[rel], was)} \
+                    if recorded else {}
+                _write_reusing(z, site_dir, members, stamp, large, old, tables, unchanged)
     finally:
         if old is not None:
             old.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Container
+from collections.abc import Callable, Iterable
 
 from . import tokens
 from .docnumber import DocNumber
@@ -103,13 +103,10 @@ class Known:
     """The numbers find() looks for, by year and serial: a run's tails are
     tried against those prefixes only, with no number made for each try."""
 
-    def __init__(self, numbers):
+    def __init__(self, numbers: Iterable[DocNumber]):
         self.by: dict[tuple[int, int], dict[str, DocNumber]] = {}
         for x in numbers:
             self.by.setdefault((x.year, x.serial), {})[x.prefix] = x
-
-    def __contains__(self, number) -> bool:
-        return number.prefix in self.by.get((number.year, number.serial), ())
 
     def longest(self, run: str, year: int, serial: int) -> tuple[int, DocNumber] | None:
         """(length, number) of the longest tail of run that is a known prefix of this year and serial."""
@@ -121,22 +118,16 @@ class Known:
         return None
 
 
-def find(text: str, known: Container[DocNumber], numbers: tuple | None = None) -> list[tuple[int, int, DocNumber]]:
-    """(start, end, number) of every cited number in text that is in known
-    (a Known, or any container of numbers).
+def find(text: str, known: Known | Iterable[DocNumber], numbers: tuple | None = None) -> list[tuple[int, int, DocNumber]]:
+    """(start, end, number) of every cited number in text that is known
+    (a Known, or the numbers themselves).
 
     numbers: numbers_in() of text, if it was asked for."""
+    known = known if isinstance(known, Known) else Known(known)
     out = []
     for start, end, run, year, serial in (_numbers(text) if numbers is None else numbers):
-        if isinstance(known, Known):
-            if (found := known.longest(run, year, serial)) is not None:
-                out.append((start + len(run) - found[0], end, found[1]))
-            continue
-        for k in range(len(run), 0, -1):
-            number = DocNumber(run[-k:], year, serial)
-            if number in known:
-                out.append((start + len(run) - k, end, number))
-                break
+        if (found := known.longest(run, year, serial)) is not None:
+            out.append((start + len(run) - found[0], end, found[1]))
     return out
 
 
@@ -174,11 +165,14 @@ def link_numbers(html: str, href: Callable[[DocNumber], str | None]) -> str:
     return "".join(out)
 
 
-class _Resolvable:
-    """A Container that holds the numbers href() can link."""
+class _Resolvable(Known):
+    """The numbers href() can link (asked one by one: href knows no list)."""
 
     def __init__(self, href):
         self.href = href
 
-    def __contains__(self, number) -> bool:
-        return self.href(number) is not None
+    def longest(self, run: str, year: int, serial: int) -> tuple[int, DocNumber] | None:
+        for k in range(len(run), 0, -1):
+            if self.href(number := DocNumber(run[-k:], year, serial)) is not None:
+                return k, number
+        return None

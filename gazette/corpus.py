@@ -196,12 +196,9 @@ def _read_all(paths: list[Path], root: Path, files: dict, inside: dict, cache) -
             # Mostly new to the cache (a cold build): a second process reads every
             # other chunk into the cache meanwhile, and this one takes them from there.
             theirs = chunks[1::2]
-            helper = background.start(functools.partial(_fill, theirs, paths, root, memo, cache.path))
+            helper = background.with_cache(cache.path, functools.partial(_fill, theirs, paths, root, memo))
     if helper is not None:
-        try:
-            helper.wait()
-        except background.JobFailed:
-            pass                       # what it did not keep is read here
+        helper.finish()                # what it did not keep is read here
         for chunk in theirs:
             _read_chunk(chunk, paths, root, memo, cache)
     for i in todo:
@@ -244,16 +241,10 @@ def _read_chunk(chunk: list[int], paths: list[Path], root: Path, memo: list, cac
     return made
 
 
-def _fill(chunks: list[list[int]], paths: list[Path], root: Path, memo: list, where: Path) -> None:
-    """In a second process: read these chunks into the cache at where (its own connection)."""
-    from .cache import Cache
-
-    cache = Cache(where)
-    try:
-        for chunk in chunks:
-            _read_chunk(chunk, paths, root, memo, cache)
-    finally:
-        cache.close()
+def _fill(chunks: list[list[int]], paths: list[Path], root: Path, memo: list, cache) -> None:
+    """In a second process (background.with_cache): read these chunks into the cache."""
+    for chunk in chunks:
+        _read_chunk(chunk, paths, root, memo, cache)
 
 
 def _content_key(path: Path, root: Path, data: bytes, entries: tuple, key, texts: dict[str, bytes]) -> str | None:

@@ -14,6 +14,7 @@ to trust; read_history() then returns None and the pages say so.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ class History:
         self.head = head
         self._lineages = lineages          # current path (relative to repo) -> lineage
         self._cat: subprocess.Popen | None = None
+        self._cat_of = 0                   # the process that started it: a forked one starts its own
 
     def revisions(self, paths: list[str]) -> list[Commit]:
         """Commits that changed any of these files (repo-relative), oldest first."""
@@ -72,7 +74,8 @@ class History:
     def read(self, blob: str | None) -> bytes | None:
         if blob is None:
             return None
-        if self._cat is None:
+        if self._cat is None or self._cat_of != os.getpid():
+            self._cat_of = os.getpid()
             self._cat = subprocess.Popen(
                 ["git", "-C", str(self.repo), "cat-file", "--batch"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,

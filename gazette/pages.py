@@ -62,15 +62,13 @@ def markup(n: PublicNotice) -> list:
     return out
 
 
-def markup_key(n: PublicNotice, digest: str | None = None) -> str:
-    """The cache key of markup(n): of its texts, or of the whole notice's
-    digest (preview.digests(): its repr, texts and all), which the build has
+def markup_key(digest: str) -> str:
+    """The cache key of markup() of the notice with this digest
+    (preview.digests(): every field and text of it), which the build has
     already taken: ten thousand bodies are not hashed a second time."""
     from . import cache
 
-    if digest is not None:
-        return cache.key("markup of the notice", digest)
-    return cache.key("markup", n.body, [a.text for a in n.attachments])
+    return cache.key("markup of the notice", digest)
 
 
 class Markups:
@@ -79,16 +77,14 @@ class Markups:
     HTML held from start to end cost a build 90 MB.  Without a working cache
     (a read-only disk) they are held."""
 
-    def __init__(self, notices, cache, lazy: bool = False, digests: dict[str, str] | None = None):
-        """lazy: a notice is keyed, and made if the cache lacks it, only when
-        its page is written (a preview's save writes few pages; a build needs
-        every key, to keep their entries); digests: preview.digests() of the
-        notices, if taken (see markup_key)."""
+    def __init__(self, notices, cache, digests: dict[str, str], lazy: bool = False):
+        """digests: preview.digests() of the notices (see markup_key); lazy: a
+        notice is made, if the cache lacks it, only when its page is written
+        (a preview's save writes few pages; a build makes every one it lacks)."""
         self._cache = cache
         self._held: dict[str, list] = {}
-        self._digests = digests or {}
+        self._keys = {n.source: markup_key(digests[n.source]) for n in notices}
         self._notices = {n.source: n for n in notices} if lazy else {}
-        self._keys = {} if lazy else {n.source: markup_key(n, self._digests.get(n.source)) for n in notices}
         if lazy:
             return
         stored = cache.present("markup", list(self._keys.values()))
@@ -106,8 +102,6 @@ class Markups:
     def __call__(self, source: str) -> list | None:
         """markup() of the notice from this source (None: not known, make it)."""
         k = self._keys.get(source)
-        if k is None and source in self._notices:
-            k = self._keys[source] = markup_key(self._notices[source], self._digests.get(source))
         if k is None:
             return None
         if k in self._held:

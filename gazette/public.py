@@ -473,32 +473,24 @@ class _Kept:
             return
         self.theirs = {n.rel for n in missing[len(missing) // 2:]}
         later = [n for n in missing if n.rel in self.theirs]
-        self.helper = background.start(functools.partial(self._fill, later, self.cache.path))
+        self.helper = background.with_cache(self.cache.path, functools.partial(self._fill, later))
 
-    def _fill(self, notices: list[Notice], where) -> None:
-        """In the second process: these notices' revisions into the cache at where."""
-        from .cache import Cache
+    def _fill(self, notices: list[Notice], cache) -> None:
+        """In the second process (background.with_cache): these notices' revisions into the cache."""
+        from .cache import encode_value
 
-        self.history._cat = None        # the parent's reader of git is its own: this process starts another
-        ours = self.cache, self.fresh
-        self.cache, self.fresh = Cache(where), {}
-        try:
-            for n in notices:
-                self.past(n)
-            self.store()
-        finally:
-            self.cache.close()
-            self.cache, self.fresh = ours    # where there is no fork, this ran here
+        fresh = {}
+        for n in notices:
+            fresh[self.keys[n.rel]] = encode_value(_past(n, self.history, self.hidden))
+            if len(fresh) >= 500:
+                cache.put_many("revisions", fresh)
+                fresh = {}
+        cache.put_many("revisions", fresh)
 
     def _join(self) -> None:
-        """Wait for the second process, and take what it kept."""
-        from . import background
-
+        """Wait for the second process, and take what it kept (what it did not is read here)."""
         helper, self.helper = self.helper, None
-        try:
-            helper.wait()
-        except background.JobFailed:
-            pass            # what it did not keep is read here
+        helper.finish()
         self.found.update(self.cache.get_many("revisions", [self.keys[r] for r in self.theirs], raw=True))
 
     def past(self, notice: Notice) -> tuple[PublicRevision, ...]:

@@ -267,8 +267,8 @@ def on_files(files: Files, config) -> Files:
     _close_cache()
     cache = _state.cache = Cache()
     # A preview's save (not its first build) makes the bodies of the pages it writes only.
-    made = Markups(site.publication.notices, cache, lazy=_state.preview and preview.last(_state.site_dir) is not None,
-                   digests=_state.now)
+    made = Markups(site.publication.notices, cache, _state.now,
+                   lazy=_state.preview and preview.last(_state.site_dir) is not None)
     if not _state.preview:     # a preview only adds a few entries, and must not wait on the index's writes
         cache.sweep(("markup",))
     _took("notice bodies (Markdown)")
