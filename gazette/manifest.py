@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
 
 from . import paths
@@ -115,23 +116,59 @@ def file_hashes(site_dir: Path, skip: tuple[str, ...] = (), known: dict | None =
     return out
 
 
-def bundle_and_hashes(site_dir: Path, previous: Path | None = None, cache=None, known: dict | None = None,
-                      now: dict | None = None) -> dict[str, str]:
-    """Write site.zip and return file_hashes() of the site with it.  The hashes
-    are taken while the zip is written: both read every file, and zlib and
-    SHA-256 let go of the GIL, so they share the cores.  previous, cache,
-    known: see bundle.write_bundle() and file_hashes(); now: sitedir.scan()
-    of the site, taken here if not given."""
-    from concurrent.futures import ThreadPoolExecutor
+# The zip's hash in the manifest until the zip is written: not a SHA-256 (no
+# file can have it), as long as one, so the hash takes its place byte for byte.
+_STAND_IN = "-" * 64
 
+
+def bundle_and_manifest(site_dir: Path, previous: Path | None, known: dict | None, now: dict | None,
+                        manifest: Callable[[dict[str, str]], dict]) -> dict[str, str]:
+    """Write site.zip and the manifest; return file_hashes() of the site with
+    the zip.  manifest(files) makes the manifest (build_manifest()) from
+    those hashes.  Both read every file: a second process (background.py)
+    hashes them and writes the manifest, with a stand-in for the zip's hash,
+    while this one writes the zip (bundle.write_bundle(): previous, known;
+    now: sitedir.scan() of the site); the zip's hash then takes the
+    stand-in's place, and the hashes are read back from the manifest."""
+    from . import background
     from .bundle import PART, write_bundle
+    from .cache import Cache
     from .sitedir import scan
 
+    site_dir = Path(site_dir)
     now = scan(site_dir) if now is None else now
-    with ThreadPoolExecutor(1) as pool:
-        hashing = pool.submit(file_hashes, site_dir, (paths.BUNDLE, PART), known, now)
+
+    def hashes_and_manifest() -> None:
+        files = file_hashes(site_dir, (paths.BUNDLE, PART), known, now)
+        write_manifest(site_dir, manifest({**files, paths.BUNDLE: _STAND_IN}))
+
+    job = background.start(hashes_and_manifest)
+    cache = Cache()
+    try:
         _, digest = write_bundle(site_dir, previous, cache, known, now)
-        return {**hashing.result(), paths.BUNDLE: digest}
+    except BaseException:
+        job.stop()
+        raise
+    finally:
+        cache.close()
+    job.wait()
+    return _fill_in(site_dir / NAME, digest)
+
+
+def _fill_in(path: Path, digest: str) -> dict[str, str]:
+    """Put the zip's hash in the place of its stand-in; the manifest's files."""
+    data = path.read_bytes()
+    entry = json.dumps({paths.BUNDLE: _STAND_IN})[1:-1].encode()      # "site.zip": "----…"
+    at = data.find(entry)
+    if at < 0 or data.find(entry, at + 1) >= 0:
+        raise ValueError(f"{path}: the zip's entry is not there once")
+    at += len(entry) - len(_STAND_IN) - 1
+    with open(path, "r+b") as f:
+        f.seek(at)
+        f.write(digest.encode("ascii"))
+    files = json.loads(data)["files"]
+    files[paths.BUNDLE] = digest
+    return files
 
 
 def build_manifest(site_dir: Path, publication: Publication, clean: bool | None, notices_dir: str | None,

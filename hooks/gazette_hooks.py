@@ -37,7 +37,7 @@ from gazette.corpus import load_corpus  # noqa: E402
 from gazette.feeds import feeds  # noqa: E402
 from gazette.history import as_committed, head_commit, read_history, repo_root  # noqa: E402
 from gazette.indexes import Site  # noqa: E402
-from gazette.manifest import Committed, build_manifest, bundle_and_hashes, write_manifest  # noqa: E402
+from gazette.manifest import Committed, build_manifest, bundle_and_manifest  # noqa: E402
 from gazette.problems import CorpusError  # noqa: E402
 from gazette.public import publish  # noqa: E402
 from gazette.search import start_index  # noqa: E402
@@ -403,25 +403,27 @@ def on_post_build(config) -> None:
     earlier = _state.earlier        # the site this build replaces: its zip's unchanged members are reused
     known = _state.last.files if earlier is not None and _state.last is not None else None
     now = sitedir.scan(site_dir)     # every file but the zip and the manifest, as written: one look for all three
-    cache = Cache()
-    try:
-        files = bundle_and_hashes(site_dir, earlier / paths.BUNDLE if earlier else None, cache, known, now)
-    finally:
-        cache.close()
-    _took("site.zip and the files' hashes")
     repo = repo_root(notices_dir)
     where = notices_dir.resolve().relative_to(repo.resolve()).as_posix() if repo else None
-    # Clean means the whole repository: code and templates make the site too,
-    # and verify rebuilds the commit to prove it.
-    clean, blobs = as_committed(repo, publication.commit) if publication.commit and repo else (None, None)
-    cache = Cache()
+
+    def manifest(files: dict[str, str]) -> dict:
+        # Clean means the whole repository: code and templates make the site too,
+        # and verify rebuilds the commit to prove it.
+        clean, blobs = as_committed(repo, publication.commit) if publication.commit and repo else (None, None)
+        cache = Cache()
+        try:
+            committed = Committed(repo, blobs, cache) if blobs else None
+            made = build_manifest(site_dir, publication, clean, where, files, committed)
+            cache.sweep(("blobs",))
+        finally:
+            cache.close()
+        return made
+
     try:
-        committed = Committed(repo, blobs, cache) if blobs else None
-        write_manifest(site_dir, build_manifest(site_dir, publication, clean, where, files, committed))
-        cache.sweep(("blobs",))
-    finally:
-        cache.close()
-    _took("manifest")
+        files = bundle_and_manifest(site_dir, earlier / paths.BUNDLE if earlier else None, known, now, manifest)
+    except background.JobFailed as e:
+        raise PluginError(f"the manifest could not be written:\n{e}") from None
+    _took("site.zip, the files' hashes and the manifest")
     _record(site_dir, site, files, now)
     _took("the build's record")
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 
+import pytest
 from conftest import ROOT, run_build
 
+from gazette import background
 from gazette.manifest import git_blob_id, sha256
 
 
@@ -74,3 +77,34 @@ def test_non_public_notices_appear_only_as_far_as_metadata(basic_site):
     on_request = numbers["三民字〔2020〕5号"]
     assert "sources" not in on_request                            # no hash of unpublished text
     assert set(on_request["outputs"]) == {"notices/2020/sanminzi-2020-5.html", "search-index/text/0.js", "data/notices/2020/sanminzi-2020-5.json"}
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "without fork"])
+def test_the_manifest_made_beside_the_zip_states_the_zip_and_every_file(bundled_site, tmp_path, monkeypatch, fork):
+    """The manifest is written by a second process while the zip is written,
+    with a stand-in for the zip's hash that the zip's own hash then replaces."""
+    import hashlib
+
+    from gazette import manifest, paths
+
+    if not fork:                                      # where there is none, the work runs in place
+        monkeypatch.delattr(os, "fork")
+    monkeypatch.setenv("GAZETTE_CACHE", str(tmp_path / "cache"))
+    site = tmp_path / "site"
+    shutil.copytree(bundled_site, site)
+    (site / paths.BUNDLE).unlink()
+    (site / paths.MANIFEST).unlink()
+    (site / "about.html").write_text("<p>关于（改过）</p>", encoding="utf-8")      # no record of it: hashed anew
+    files = manifest.bundle_and_manifest(site, bundled_site / paths.BUNDLE, None, None,
+                                         lambda hashes: {"format": manifest.FORMAT, "files": hashes, "notices": []})
+    written = json.loads((site / paths.MANIFEST).read_text(encoding="utf-8"))
+    assert written["files"] == files
+    assert files[paths.BUNDLE] == hashlib.sha256((site / paths.BUNDLE).read_bytes()).hexdigest()
+    assert files == manifest.file_hashes(site)
+    assert "-" * 64 not in (site / paths.MANIFEST).read_text(encoding="utf-8")
+
+    def fails(hashes):
+        raise RuntimeError("the manifest could not be made")
+
+    with pytest.raises(background.JobFailed, match="could not be made"):
+        manifest.bundle_and_manifest(site, None, None, None, fails)
