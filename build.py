@@ -196,7 +196,7 @@ def cmd_build(args) -> int:
 
     _check_synonyms()
     notices_dir = _notices_dir(args)
-    _load_kept(notices_dir)       # fail early, with every problem (the hook reuses it)
+    corpus = _load_kept(notices_dir)       # fail early, with every problem (the hook reuses it)
     # The corpus lives as long as the build: the garbage collector need not
     # walk it again at every full collection (which grows with the corpus),
     # and runs less often: a build makes millions of objects and few cycles
@@ -224,17 +224,18 @@ def cmd_build(args) -> int:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        _swap(staging, site_dir)
+        _swap(staging, site_dir, later=len(corpus.notices) >= sitedir.LATER_FROM)
     print(f"Site built in {site_dir}")
     return 0
 
 
-def _swap(new: Path, site_dir: Path) -> None:
-    """Put the new build in place of the old one, atomically (see gazette/sitedir.py)."""
+def _swap(new: Path, site_dir: Path, later: bool = False) -> None:
+    """Put the new build in place of the old one, atomically (see gazette/sitedir.py);
+    later: a large old one is removed after the build returns."""
     from gazette import sitedir
 
     try:
-        sitedir.swap(new, site_dir)
+        sitedir.swap(new, site_dir, later)
     except OSError as e:
         shutil.rmtree(new, ignore_errors=True)
         raise Failure(f"the new site could not be put in place of {site_dir}: {e.strerror}; "

@@ -252,8 +252,9 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
-def swap(new: Path, site_dir: Path) -> None:
-    """Put the folder `new` in place of site_dir; site_dir is never missing meanwhile."""
+def swap(new: Path, site_dir: Path, later: bool = False) -> None:
+    """Put the folder `new` in place of site_dir; site_dir is never missing
+    meanwhile.  later: the previous site is removed by remove_later()."""
     new, site_dir = Path(new), Path(site_dir)
     new.chmod(0o755 & ~umask())   # mkdtemp makes a private folder; a site is for reading
     if not os.path.lexists(site_dir):
@@ -273,7 +274,39 @@ def swap(new: Path, site_dir: Path) -> None:
         except OSError:
             old.rename(site_dir)   # put the previous site back
             raise
-    remove(old)
+    if later:
+        remove_later(old)
+    else:
+        remove(old)
+
+
+LATER_FROM = 1000     # notices: a site this large goes by remove_later()
+
+
+def remove_later(path: Path) -> None:
+    """remove(path) by a process of its own, which outlives this one: the
+    site a large build replaced (30,000 files at 10,000 notices, half a
+    second to remove) goes after the build has returned.  That process holds
+    none of this one's files (a caller reading the build's output through a
+    pipe is not kept waiting), and the next build removes what it has not
+    (remove_leftovers(): the folder keeps its name meanwhile).  Where there
+    is no fork, here and now."""
+    if not hasattr(os, "fork"):
+        remove(path)
+        return
+    pid = os.fork()
+    if pid == 0:
+        try:
+            if os.fork() == 0:            # the grandchild: nobody waits for it
+                os.setsid()
+                quiet = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(quiet, fd)
+                os.closerange(3, 1 << 16)
+                remove(path)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
 
 
 def say_waiting(site_dir: Path) -> None:

@@ -152,6 +152,44 @@ def test_folders_left_by_a_killed_build_are_removed_by_the_next(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [".other.new-keep", "site"]
 
 
+# A large build's old site goes by a process of its own (sitedir.remove_later),
+# here one that waits for GO before it removes anything.
+LATER = """
+import os, sys, time
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from gazette import sitedir
+site, new, go = (Path(a) for a in sys.argv[2:5])
+removing = sitedir.remove
+def remove(path):
+    while not go.exists():
+        time.sleep(0.05)
+    removing(path)
+sitedir.remove = remove
+sitedir.swap(new, site, later=True)
+print("swapped", flush=True)
+"""
+
+
+def test_a_large_builds_old_site_is_removed_after_it_returns(tmp_path):
+    site, new = tmp_path / "site", tmp_path / ".site.new-abc"
+    for folder, text in ((site, "old"), (new, "new")):
+        (folder / "notices").mkdir(parents=True)
+        (folder / "notices" / "a.html").write_text(text, encoding="utf-8")
+    # Through a pipe, as a caller reads the build's output: the remover must not hold it.
+    result = subprocess.run([sys.executable, "-c", LATER, str(ROOT), str(site), str(new), str(tmp_path / "go")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout == "swapped\n", result.stderr
+    assert (site / "notices" / "a.html").read_text(encoding="utf-8") == "new"
+    old = [p for p in tmp_path.iterdir() if p.name.startswith(sitedir.old_prefix(site))]
+    assert len(old) == 1 and (old[0] / "notices" / "a.html").read_text(encoding="utf-8") == "old"
+    (tmp_path / "go").touch()
+    deadline = time.monotonic() + 60
+    while old[0].exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["go", "site"]
+
+
 # --- 2. two builds at once ------------------------------------------------------
 
 
