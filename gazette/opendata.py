@@ -77,46 +77,113 @@ def _cell(value) -> str:
     return str(value)
 
 
-def files(publication: Publication, site_url: str | None, have=frozenset(), read=None) -> dict[str, bytes]:
+class Earlier:
+    """The file of all notices and the table as the build this one replaces
+    wrote them (bytes, or None): a notice whose own file a rebuild kept is
+    the same notice, so its record and its row are taken from there rather
+    than made, or its file read, again."""
+
+    def __init__(self, all_notices: bytes | None, table: bytes | None):
+        self.records: dict[str, bytes | memoryview] = _records(all_notices) if all_notices else {}
+        self.rows = _rows(table) if table else {}
+
+
+def files(publication: Publication, site_url: str | None, have=frozenset(), earlier: Earlier | None = None
+          ) -> dict[str, bytes]:
     """Every open-data file: {site path: content}; but a notice's own file
     whose path is in have (a rebuild kept it: each is made from its notice
-    alone).  read(path): the bytes of such a kept file, which the file of
-    all notices then takes as they are instead of making them again."""
+    alone).  earlier: what the file of all notices and the table then take
+    of such a notice."""
     out = {paths.DATA_SCHEMA: _json(schema())}
-    texts = []
+    earlier = earlier or Earlier(None, None)
+    parts, rows = [], []
     for n in publication.notices:
         path = paths.notice_data(n.year, n.slug)
-        if path in have and read is not None:
-            texts.append(read(path))
-            continue
-        texts.append(_json(record(n, site_url)))
-        if path not in have:
-            out[path] = texts[-1]
-    out[paths.DATA_ALL] = _all(publication.commit, texts)
+        kept = path in have
+        part = earlier.records.get(n.url) if kept else None
+        if part is None:
+            text = _json(record(n, site_url))
+            if not kept:
+                out[path] = text
+            part = _indented(text)
+        parts.append(part)
+        row = earlier.rows.get(n.url) if kept else None
+        # The table's columns only: a record's body and history are not made for it.
+        rows.append(row or [_cell(n.url if c == "address" else _field(n, c)) for c in CSV_COLUMNS])
+    out[paths.DATA_ALL] = _all(publication.commit, parts)
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for n in publication.notices:     # the table's columns only: a record's body and history are not made for it
-        writer.writerow([_cell(n.url if c == "address" else _field(n, c)) for c in CSV_COLUMNS])
+    writer.writerows(rows)
     # With a byte-order mark, so that Excel reads the Chinese as UTF-8.
-    out[paths.DATA_CSV] = "\ufeff".encode() + text.getvalue().encode("utf-8")
+    out[paths.DATA_CSV] = _BOM + text.getvalue().encode("utf-8")
     return out
 
 
 _SLOT = "\0notices\0"
+_BOM = "\ufeff".encode()
 
 
-def _all(commit: str | None, texts: list[bytes]) -> bytes:
+def _indented(text: bytes) -> bytes:
+    """A notice's own _json() as it stands in the file of all notices: two
+    spaces deeper, line by line (JSON text has no line break inside a string)."""
+    return b"  " + text.rstrip(b"\n").replace(b"\n", b"\n  ")
+
+
+def _all(commit: str | None, parts: list[bytes]) -> bytes:
     """The file of all notices, _json() of them in one object, made from each
-    notice's own _json(): in it a record is indented two spaces deeper, line
-    by line (JSON text has no line break inside a string), so it is the same
-    bytes as dumping the whole, for a tenth of the time."""
-    whole = {"$schema": "notice.schema.json", "version": VERSION, "commit": commit, "notices": [_SLOT] if texts else []}
-    if not texts:
+    notice's own _json(), _indented(): the same bytes as dumping the whole,
+    for a tenth of the time."""
+    whole = {"$schema": "notice.schema.json", "version": VERSION, "commit": commit, "notices": [_SLOT] if parts else []}
+    if not parts:
         return _json(whole)
     before, after = _json(whole).split(b"  " + json.dumps(_SLOT).encode() + b"\n")
-    records = b",\n".join(b"  " + t.rstrip(b"\n").replace(b"\n", b"\n  ") for t in texts)
-    return before + records + b"\n" + after
+    pieces = [before]
+    for part in parts:
+        pieces += (part, b",\n")
+    pieces[-1] = b"\n"
+    return b"".join([*pieces, after])
+
+
+_LIST = b'"notices": [\n'
+_NEXT = b",\n  {\n"          # a line "  {" opens a record, and nothing else (what it holds is deeper)
+_END = b"\n  }\n ]"
+_ADDRESS = b'   "address": '  # a record's first key
+
+
+def _records(data: bytes) -> dict[str, memoryview]:
+    """Each record of a file of all notices (_all()), _indented(), by its
+    address: views into data, which is not copied."""
+    start, end = data.find(_LIST), data.rfind(_END)
+    if start < 0 or end < start:
+        return {}
+    view, out = memoryview(data), {}
+    at, stop = start + len(_LIST), end + len(b"\n  }")
+    while at < stop:
+        after = data.find(_NEXT, at, stop)
+        until = stop if after < 0 else after
+        line = data[data.find(b"\n", at, until) + 1:data.find(b"\n", at + 4, until)]
+        if not (data.startswith(b"  {\n", at) and line.startswith(_ADDRESS) and line.endswith(b",")):
+            return {}           # not a file this code wrote: nothing is taken from it
+        try:
+            out[json.loads(line[len(_ADDRESS):-1])] = view[at:until]
+        except ValueError:
+            return {}
+        at = stop if after < 0 else after + 2
+    return out
+
+
+def _rows(table: bytes) -> dict[str, list[str]]:
+    """Each row of a table (files()) by its address."""
+    if not table.startswith(_BOM):
+        return {}
+    try:
+        reader = csv.reader(io.StringIO(table[len(_BOM):].decode("utf-8"), newline=""))
+        if next(reader, None) != CSV_COLUMNS:
+            return {}
+        return {row[0]: row for row in reader if len(row) == len(CSV_COLUMNS)}
+    except (UnicodeDecodeError, csv.Error):
+        return {}
 
 
 # --- the schema ------------------------------------------------------------------

@@ -385,7 +385,7 @@ def on_post_build(config) -> None:
     # the build's peak of memory.
     outputs = functools.partial(_write_outputs, site_dir, site, config.site_name, hand_written)
     if _state.kept:
-        outputs(_kept_data(site_dir, site))
+        outputs(*_kept_data(site_dir, site))
         _took("feeds, open data, sitemap")
     job, target = _state.search
     try:
@@ -451,18 +451,31 @@ def _unlink_mkdocs_sitemap(site_dir: Path) -> None:
         (site_dir / gz).unlink(missing_ok=True)
 
 
-def _kept_data(site_dir: Path, site) -> set[str]:
+def _kept_data(site_dir: Path, site) -> tuple[set[str], opendata.Earlier | None]:
     """A build over a site it recorded: the open-data file of each notice as
-    the last build had it (it is made from the notice alone), linked from there."""
+    the last build had it (it is made from the notice alone), linked from
+    there; and the files of all notices as it wrote them (opendata.Earlier)."""
     if _state.earlier is None or _state.last is None or not _state.same_notices:
-        return set()
+        return set(), None
     want = [paths.notice_data(n.year, n.slug) for n in site.publication.notices if n.source in _state.same_notices]
-    return sitedir.link_kept(_state.earlier, site_dir, want, _state.last.files)
+    have = sitedir.link_kept(_state.earlier, site_dir, want, _state.last.files)
+
+    def as_written(rel: str) -> bytes | None:
+        path = _state.earlier / rel
+        if not sitedir.unchanged_since(path, _state.last.files.get(rel)):
+            return None
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    return have, opendata.Earlier(as_written(paths.DATA_ALL), as_written(paths.DATA_CSV))
 
 
-def _write_outputs(site_dir: Path, site, site_name: str, hand_written: list[str], have: set[str] = frozenset()) -> None:
-    """Feeds, open data and our sitemap (have: the open-data files already there)."""
-    data = opendata.files(site.publication, site.site_url, have, read=lambda rel: (site_dir / rel).read_bytes())
+def _write_outputs(site_dir: Path, site, site_name: str, hand_written: list[str], have: set[str] = frozenset(),
+                   earlier: opendata.Earlier | None = None) -> None:
+    """Feeds, open data and our sitemap (have: the open-data files already there; earlier: opendata.files())."""
+    data = opendata.files(site.publication, site.site_url, have, earlier)
     outputs = {**feeds(site, site.site_url, site_name), **data}
     if site.site_url:
         outputs[paths.SITEMAP] = sitemap(site, site.site_url, hand_written)

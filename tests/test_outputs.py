@@ -174,9 +174,11 @@ def test_a_correction_moves_the_entrys_updated_date_not_its_published_one():
     assert entry.published.startswith("2020-02-15") and entry.updated.startswith("2020-03-05T09:30:00+08:00")
 
 
-def test_the_file_of_all_notices_is_the_whole_dumped_even_when_made_from_kept_files():
-    """A rebuild makes data/notices.json from each notice's own file (opendata._all):
-    it must be the very bytes json.dumps makes of the whole, whatever the text holds."""
+def test_the_file_of_all_notices_is_the_whole_dumped_even_when_made_from_the_last_one():
+    """data/notices.json is made from each notice's own text (opendata._all), and a
+    rebuild takes a kept notice's from the last file of all (opendata.Earlier):
+    either way it must be the very bytes json.dumps makes of the whole,
+    whatever the text holds."""
     import dataclasses
 
     from gazette import opendata, paths
@@ -198,7 +200,21 @@ def test_the_file_of_all_notices_is_the_whole_dumped_even_when_made_from_kept_fi
     assert made[paths.DATA_ALL] == whole(publication)
     assert json.loads(made[paths.DATA_ALL])["notices"][0]["body"] == hostile
     kept = {paths.notice_data(n.year, n.slug) for n in publication.notices[::2]}
-    again = opendata.files(publication, SITE_URL, kept, read=lambda rel: made[rel])
-    assert again[paths.DATA_ALL] == made[paths.DATA_ALL] and not kept & set(again)
+    earlier = opendata.Earlier(made[paths.DATA_ALL], made[paths.DATA_CSV])
+    assert set(earlier.records) == set(earlier.rows) == {n.url for n in publication.notices}   # the hostile one too
+    again = opendata.files(publication, SITE_URL, kept, earlier)
+    assert again[paths.DATA_ALL] == made[paths.DATA_ALL] and again[paths.DATA_CSV] == made[paths.DATA_CSV]
+    assert not kept & set(again)
+    # A kept notice's record and row are taken from the earlier files; a
+    # notice not kept is made again, whatever the earlier files say of it.
+    for n, mark in ((publication.notices[0], "留用"), (publication.notices[1], "不得留用")):
+        earlier.records[n.url] = b'  {"mark": "%s"}' % mark.encode()
+        earlier.rows[n.url] = [n.url, mark] + [""] * (len(opendata.CSV_COLUMNS) - 2)
+    marked = opendata.files(publication, SITE_URL, kept, earlier)
+    assert "留用" in marked[paths.DATA_ALL].decode() and "不得留用" not in marked[paths.DATA_ALL].decode()
+    assert "留用" in marked[paths.DATA_CSV].decode() and "不得留用" not in marked[paths.DATA_CSV].decode()
+    foreign = opendata.Earlier(b'{"notices": [\n  {\n   "title": "x"\n  }\n ]\n}', b"address\r\nx\r\n")
+    assert foreign.records == {} and foreign.rows == {}
+    assert opendata.files(publication, SITE_URL, kept, foreign)[paths.DATA_ALL] == made[paths.DATA_ALL]
     empty = dataclasses.replace(publication, notices=())
     assert opendata.files(empty, None)[paths.DATA_ALL] == whole(empty)
