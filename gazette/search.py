@@ -43,6 +43,8 @@ import math
 import re
 from collections import Counter, defaultdict
 from itertools import accumulate
+from itertools import count as counting
+from operator import add
 from pathlib import Path
 
 from . import background, citations, paths, tokens
@@ -215,7 +217,8 @@ def _patched_posting(old: str | None, weights: dict[int, int | None]) -> str:
     letters around a changed doc are made again; the rest are kept as they
     are, so a common term's long list costs a split and a join."""
     codes = _NUMBER.findall(old) if old else []
-    ids = list(accumulate(g + 1 for g in map(_DECODED.__getitem__, codes[0::2])))   # doc id + 1, ascending
+    # doc id + 1, ascending: each gap + 1, summed (in C: the list may be ten thousand long)
+    ids = list(map(add, accumulate(map(_DECODED.__getitem__, codes[0::2])), counting(1)))
     for doc in sorted(weights, reverse=True):        # from the end: the ids before stay as they are
         weight = weights[doc]
         j = bisect.bisect_left(ids, doc + 1)
@@ -556,7 +559,10 @@ def patch_index(publication: Publication, site_dir: Path, earlier: Path, last: d
 
     files: dict = last.get("files") or {}
     shards, size = last["shards"], last["size"]
-    terms = {t for w in (*before.values(), *after.values()) for t in w}
+    # The terms whose weight changed for some changed notice: a posting list
+    # where each keeps its weight stays as it is (a correction of a few
+    # characters touches a few terms, not the thousands the notice is in).
+    terms = {t for i in changed for t in before[i].keys() | after[i].keys() if before[i].get(t) != after[i].get(t)}
     by_shard: dict[int, list[str]] = defaultdict(list)
     for t in terms:
         by_shard[shard_of(t, shards)].append(t)
