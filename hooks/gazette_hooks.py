@@ -53,8 +53,9 @@ class _State:
 
     site = None          # gazette.indexes.Site
     pages: dict = {}     # source path -> gazette.render.Page
-    hand_written: list = []   # MkDocs pages from docs/
+    hand_written: list = []   # the sources of MkDocs' pages from docs/
     search = None        # (background job, folder) of the search index being built
+    outputs = None       # a rebuild: the background job writing its feeds and open data
     cache = None         # gazette.cache.Cache: the notices' HTML, read as their pages are written
     notices_dir: Path | None = None
     site_dir = ""
@@ -166,6 +167,7 @@ def on_config(config):
     _state.site = _site(publication, config.site_url, built_on)
     _state.pages = {}
     _state.hand_written = []
+    _state.outputs = None
     _state.unchanged = set()
     _state.reads = {}
     _state.last = None
@@ -253,6 +255,9 @@ def on_shutdown() -> None:
 
 def on_build_error(error) -> None:
     _stop_search_index()
+    if _state.outputs is not None:
+        _state.outputs.stop()
+        _state.outputs = None
     _close_cache()
     if _state.preview:
         preview.forget(_state.site_dir)
@@ -303,6 +308,13 @@ def on_files(files: Files, config) -> Files:
             )
         files.append(f)
     _state.written = {f.dest_uri for f in files}
+    _state.hand_written = [f.src_uri for f in files.documentation_pages() if f.src_uri not in _state.pages]
+    if _state.kept and not _state.preview:
+        # A rebuild that kept pages writes its feeds and open data in a second
+        # process while MkDocs writes the pages and the index is patched; a
+        # full build after the index is made, whose merge is the build's peak of memory.
+        _state.outputs = background.start(functools.partial(_write_kept_data, Path(config.site_dir), site,
+                                                            config.site_name))
     _took("our pages")
     return files
 
@@ -331,7 +343,6 @@ def _keep_unchanged(config, cache, site, generated: list[File], downloads: list[
 def on_page_content(html: str, page, config, files) -> str:
     ours = _state.pages.get(page.file.src_uri)
     if ours is None:
-        _state.hand_written.append(page)
         return html
     page.title = ours.title
     if ours.feed:
@@ -376,17 +387,18 @@ def on_post_build(config) -> None:
     _took("MkDocs renders the pages")
     _close_cache()
     _unlink_mkdocs_sitemap(site_dir)
-    hand_written = [p.file.src_uri for p in _state.hand_written]
+    hand_written = _state.hand_written
     if _state.preview:
         _finish_preview(site_dir, site, config.site_name, hand_written, config)
         return
-    # A rebuild that kept pages writes the feeds and open data while its search
-    # index is patched; a full build after the index is made, whose merge is
-    # the build's peak of memory.
-    outputs = functools.partial(_write_outputs, site_dir, site, config.site_name, hand_written)
-    if _state.kept:
-        outputs(*_kept_data(site_dir, site))
-        _took("feeds, open data, sitemap")
+    if _state.outputs is not None:
+        try:
+            _state.outputs.wait()
+        except background.JobFailed as e:
+            raise PluginError(f"the feeds and open data could not be written:\n{e}") from None
+        finally:
+            _state.outputs = None
+        _took("waiting for the feeds and open data (second process)")
     job, target = _state.search
     try:
         job.wait()
@@ -398,8 +410,9 @@ def on_post_build(config) -> None:
     _state.search = None
     shutil.rmtree(target, ignore_errors=True)
     if not _state.kept:
-        outputs(set())
-        _took("feeds, open data, sitemap")
+        _write_data(site_dir, site, config.site_name)
+    _write_sitemap(site_dir, site, hand_written)
+    _took("feeds, open data, sitemap")
     earlier = _state.earlier        # the site this build replaces: its zip's unchanged members are reused
     known = _state.last.files if earlier is not None and _state.last is not None else None
     now = sitedir.scan(site_dir)     # every file but the zip and the manifest, as written: one look for all three
@@ -472,13 +485,31 @@ def _kept_data(site_dir: Path, site) -> tuple[set[str], opendata.Earlier | None]
     return have, opendata.Earlier(as_written(paths.DATA_ALL), as_written(paths.DATA_CSV))
 
 
-def _write_outputs(site_dir: Path, site, site_name: str, hand_written: list[str], have: set[str] = frozenset(),
-                   earlier: opendata.Earlier | None = None) -> None:
-    """Feeds, open data and our sitemap (have: the open-data files already there; earlier: opendata.files())."""
+def _write_outputs(site_dir: Path, site, site_name: str, hand_written: list[str]) -> None:
+    """Feeds, open data and our sitemap."""
+    _write_data(site_dir, site, site_name)
+    _write_sitemap(site_dir, site, hand_written)
+
+
+def _write_data(site_dir: Path, site, site_name: str, have: set[str] = frozenset(),
+                earlier: opendata.Earlier | None = None) -> None:
+    """Feeds and open data (have: the open-data files already there; earlier: see opendata.files())."""
     data = opendata.files(site.publication, site.site_url, have, earlier)
-    outputs = {**feeds(site, site.site_url, site_name), **data}
+    _write(site_dir, {**feeds(site, site.site_url, site_name), **data})
+
+
+def _write_kept_data(site_dir: Path, site, site_name: str) -> None:
+    """_write_data() of a rebuild, with what it keeps of the last build's (_kept_data())."""
+    _write_data(site_dir, site, site_name, *_kept_data(site_dir, site))
+
+
+def _write_sitemap(site_dir: Path, site, hand_written: list[str]) -> None:
+    """Ours, with the site's address (MkDocs' own is removed: _unlink_mkdocs_sitemap)."""
     if site.site_url:
-        outputs[paths.SITEMAP] = sitemap(site, site.site_url, hand_written)
+        _write(site_dir, {paths.SITEMAP: sitemap(site, site.site_url, hand_written)})
+
+
+def _write(site_dir: Path, outputs: dict[str, bytes]) -> None:
     for rel, data in outputs.items():
         target = site_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
