@@ -185,7 +185,8 @@ class _Run:
     def __init__(self, old: zipfile.ZipFile | None, z: zipfile.ZipFile):
         self.old, self.z = old, z
         self.fd = old.fp.fileno() if old is not None else -1
-        self.members: list[tuple[zipfile.ZipInfo, int, bytes]] = []   # (info, offset in the old zip, header)
+        # (info, offset in the old zip, its header, the date there: the copy's until patched)
+        self.members: list[tuple[zipfile.ZipInfo, int, bytes, bytes]] = []
         self.start = self.end = 0          # the run's bytes in the old zip
 
     def add(self, info: zipfile.ZipInfo, size: int) -> bool:
@@ -202,7 +203,7 @@ class _Run:
             self.copy()
         if not self.members:
             self.start = was.header_offset
-        self.members.append((info, was.header_offset, header))
+        self.members.append((info, was.header_offset, header, there[10:14]))
         self.end = was.header_offset + len(header) + was.compress_size
         return True
 
@@ -215,9 +216,9 @@ class _Run:
         at = z.fp.tell()
         _copy_range(self.fd, z.fp.fileno(), self.start, at, self.end - self.start)
         out = z.fp.fileno()
-        for info, offset, header in self.members:
+        for info, offset, header, dated in self.members:
             info.header_offset = at + offset - self.start
-            if os.pread(out, 4, info.header_offset + 10) != header[10:14]:    # another build's date
+            if dated != header[10:14]:                  # another build's date
                 os.pwrite(out, header[10:14], info.header_offset + 10)
             z.filelist.append(info)
             z.NameToInfo[info.filename] = info

@@ -98,12 +98,15 @@ def encode_value(value):
     raise TypeError(f"cannot keep a {type(value).__name__} in the cache")
 
 
-def decode_value(text: str, kinds: dict[str, type]):
+def decode_value(text: str, kinds: dict[str, type], paths: dict[str, Path] | None = None):
     """encode_value()'s data, as JSON text, turned back into the value; kinds:
     the dataclasses it may make, by name (anything else is an error: a cache
     file is data, not code).  Each tagged object is made as the JSON parser
     closes it, so strings and numbers are never visited again in Python.
+    paths: Path objects the caller has made already, by their text (a Path
+    takes longer to make than the rest of a notice).
     None if the text is not such data (the entry is then treated as absent)."""
+    paths = paths or {}
 
     def made(data: dict):
         if "t" in data:
@@ -115,7 +118,7 @@ def decode_value(text: str, kinds: dict[str, type]):
         if "d" in data:
             return dt.date.fromisoformat(data["d"])
         if "p" in data:
-            return Path(data["p"])
+            return paths.get(data["p"]) or Path(data["p"])
         return kinds[data["c"]](*data["f"])
 
     try:

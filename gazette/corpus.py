@@ -227,7 +227,7 @@ def _read_chunk(chunk: list[int], paths: list[Path], root: Path, memo: list, cac
     made = 0
     for i in chunk:
         k = stored.get(i)
-        if (notice := _unpacked(found.pop(k), data[i], texts[i]) if k in found else None) is not None:
+        if (notice := _unpacked(found.pop(k), data[i], texts[i], paths[i]) if k in found else None) is not None:
             _read[memo[i]] = (notice, [])
         elif i in data:
             # The notice is made from the very bytes its key was made from; its
@@ -295,12 +295,12 @@ def _span(at) -> slice:
     return slice(*at)
 
 
-def _unpacked(text: str, data: bytes, texts: dict[str, bytes]) -> Notice | None:
-    """_packed()'s value (JSON text) as the notice, or None (a miss) if it is not one."""
+def _unpacked(text: str, data: bytes, texts: dict[str, bytes], path: Path) -> Notice | None:
+    """_packed()'s value (JSON text) as the notice (read from path), or None (a miss) if it is not one."""
     from .cache import decode_value
 
     try:
-        notice, body, parts = decode_value(text, _KINDS)
+        notice, body, parts = decode_value(text, _KINDS, {str(path): path})
         if not isinstance(notice, Notice) or not isinstance(parts, list) or len(parts) != len(notice.attachments):
             return None
         if body:
