@@ -69,6 +69,7 @@ class _State:
     final = None              # a build: the site it becomes (sitedir.target)
     now: dict = {}            # gazette.preview.digests() of this build's notices
     same_notices: set = set()  # a build: the notices (sources) as the last build had them
+    touched = None            # a build: preview.changed() since the last build
     downloads: dict = {}      # attachments: site path -> source file
     kept = False              # a build took files from the site it replaces (sitedir.link_kept)
 
@@ -186,7 +187,32 @@ def on_config(config):
         # pages to do so.  Not in a preview, which lives on after each build.
         gc.freeze()
     _start_search_index(publication, Path(config.site_dir))
+    _state.surroundings = _surroundings(config)
+    _state.same_notices, _state.touched = set(), None
+    if not _state.preview:
+        _start_outputs(config)
     return config
+
+
+def _start_outputs(config) -> None:
+    """A build over a site a build recorded (gazette/preview.py): which
+    notices are as the last build had them; and its feeds and open data,
+    written by a second process from now on, beside the index and the pages
+    (a full build writes them after the index is made, whose merge is the
+    build's peak of memory)."""
+    if _state.earlier is None or _state.final is None:
+        return
+    cache = Cache()
+    try:
+        last = _state.last = preview.load(cache, _state.final)
+    finally:
+        cache.close()
+    if last is None:
+        return
+    _state.touched = preview.changed(last, _state.site, _state.surroundings, _state.now)
+    _state.same_notices = set() if _state.touched is None else set(_state.now) - _state.touched
+    _state.outputs = background.start(functools.partial(_write_kept_data, Path(config.site_dir), _state.site,
+                                                        config.site_name))
 
 
 def _site(publication, site_url, built_on) -> Site:
@@ -280,8 +306,6 @@ def on_files(files: Files, config) -> Files:
     for page in site.pages(made):
         _state.pages[page.src] = page
         generated.append(_Generated.generated(config, page.src, content=""))
-    _state.surroundings = _surroundings(config)
-    _state.same_notices = set()
     downloads = [_Download.generated(config, uri, abs_src_path=str(source))
                  for n in site.publication.notices for uri, source in n.downloads]
     if _state.preview:
@@ -297,40 +321,32 @@ def on_files(files: Files, config) -> Files:
             for name in _BACKGROUND_OUTPUTS:
                 sitedir.remove(Path(config.site_dir) / name)
     else:
-        _keep_unchanged(config, cache, site, generated, downloads)
+        _keep_unchanged(config, site, generated, downloads)
     generated += downloads
     _state.downloads = {f.dest_uri: f.abs_src_path for f in downloads}
 
+    taken = {f.src_uri for f in files}      # one set, not a path made for each of ten thousand lookups
     for f in generated:
-        if files.get_file_from_path(f.src_uri) is not None:
+        if f.src_uri in taken:
             raise PluginError(
                 f"docs/{f.src_uri}: this hand-written page has the address of a generated page; rename or remove it"
             )
         files.append(f)
+        taken.add(f.src_uri)
     _state.written = {f.dest_uri for f in files}
     _state.hand_written = [f.src_uri for f in files.documentation_pages() if f.src_uri not in _state.pages]
-    if _state.kept and not _state.preview:
-        # A rebuild that kept pages writes its feeds and open data in a second
-        # process while MkDocs writes the pages and the index is patched; a
-        # full build after the index is made, whose merge is the build's peak of memory.
-        _state.outputs = background.start(functools.partial(_write_kept_data, Path(config.site_dir), site,
-                                                            config.site_name))
     _took("our pages")
     return files
 
 
-def _keep_unchanged(config, cache, site, generated: list[File], downloads: list[File]) -> None:
+def _keep_unchanged(config, site, generated: list[File], downloads: list[File]) -> None:
     """A build over a site a build recorded (gazette/preview.py): the pages
     and attachments that would be written as they are there are taken from
     it (hard links), and MkDocs, in its dirty build, leaves them alone."""
-    if _state.earlier is None or _state.final is None:
-        return
-    last = _state.last = preview.load(cache, _state.final)
+    last = _state.last          # read by _start_outputs()
     if last is None:
         return
-    touched = preview.changed(last, site, _state.surroundings, _state.now)
-    same = preview.unchanged(last, site, _state.pages.values(), touched)
-    _state.same_notices = set() if touched is None else set(_state.now) - touched
+    same = preview.unchanged(last, site, _state.pages.values(), _state.touched)
     pages = {f.dest_uri: f.src_uri for f in generated if f.src_uri in same}
     # An attachment, when its source is the very file the last build copied (sources).
     copies = [f.dest_uri for f in downloads
@@ -391,13 +407,12 @@ def on_post_build(config) -> None:
     if _state.preview:
         _finish_preview(site_dir, site, config.site_name, hand_written, config)
         return
-    if _state.outputs is not None:
+    outputs, _state.outputs = _state.outputs, None
+    if outputs is not None:
         try:
-            _state.outputs.wait()
+            outputs.wait()
         except background.JobFailed as e:
             raise PluginError(f"the feeds and open data could not be written:\n{e}") from None
-        finally:
-            _state.outputs = None
         _took("waiting for the feeds and open data (second process)")
     job, target = _state.search
     try:
@@ -409,7 +424,7 @@ def on_post_build(config) -> None:
     (target / paths.SEARCH_DIR).rename(site_dir / paths.SEARCH_DIR)
     _state.search = None
     shutil.rmtree(target, ignore_errors=True)
-    if not _state.kept:
+    if outputs is None:
         _write_data(site_dir, site, config.site_name)
     _write_sitemap(site_dir, site, hand_written)
     _took("feeds, open data, sitemap")
