@@ -290,11 +290,12 @@ def remove_later(path: Path) -> None:
     none of this one's files (a caller reading the build's output through a
     pipe is not kept waiting), and the next build removes what it has not
     (remove_leftovers(): the folder keeps its name meanwhile).  Where there
-    is no fork, here and now."""
-    if not hasattr(os, "fork"):
+    is no fork, or it fails, here and now: the new site is in place already."""
+    try:
+        pid = os.fork()
+    except (AttributeError, OSError):    # no fork here, or none now (memory, a limit on processes)
         remove(path)
         return
-    pid = os.fork()
     if pid == 0:
         try:
             if os.fork() == 0:            # the grandchild: nobody waits for it
@@ -302,7 +303,7 @@ def remove_later(path: Path) -> None:
                 quiet = os.open(os.devnull, os.O_RDWR)
                 for fd in (0, 1, 2):
                     os.dup2(quiet, fd)
-                os.closerange(3, 1 << 16)
+                os.closerange(3, max(os.sysconf("SC_OPEN_MAX"), 1 << 16))
                 remove(path)
         finally:
             os._exit(0)

@@ -210,7 +210,9 @@ def _start_outputs(config) -> None:
     if last is None:
         return
     _state.touched = preview.changed(last, _state.site, _state.surroundings, _state.now)
-    _state.same_notices = set() if _state.touched is None else set(_state.now) - _state.touched
+    if _state.touched is None:        # everything is made again, the index in full: as a full build
+        return
+    _state.same_notices = set(_state.now) - _state.touched
     _state.outputs = background.start(functools.partial(_write_kept_data, Path(config.site_dir), _state.site,
                                                         config.site_name))
 

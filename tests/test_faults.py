@@ -190,6 +190,23 @@ def test_a_large_builds_old_site_is_removed_after_it_returns(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["go", "site"]
 
 
+def test_a_fork_that_fails_after_the_swap_removes_the_old_site_in_place(tmp_path, monkeypatch):
+    """The new site is in place by then: a fork refused (memory, a limit on
+    processes) must not turn a built site into a failed build."""
+    site, new = tmp_path / "site", tmp_path / ".site.new-abc"
+    for folder, text in ((site, "old"), (new, "new")):
+        (folder / "notices").mkdir(parents=True)
+        (folder / "notices" / "a.html").write_text(text, encoding="utf-8")
+
+    def refused():
+        raise OSError(errno.ENOMEM, "Cannot allocate memory")
+
+    monkeypatch.setattr(os, "fork", refused)
+    sitedir.swap(new, site, later=True)
+    assert (site / "notices" / "a.html").read_text(encoding="utf-8") == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
 # --- 2. two builds at once ------------------------------------------------------
 
 
