@@ -58,12 +58,6 @@ def _walk(notices_dir: Path, root: Path) -> tuple[list[Path], list[Path], list[P
     def problem(path: str, message: str) -> None:
         problems.append(Problem(_rel(Path(path), root), 1, "file", message))
 
-    def is_dir(entry) -> bool:              # as os.walk() sorts entries: a link to a folder is a folder
-        try:
-            return entry.is_dir()
-        except OSError:
-            return False
-
     def visit(folder: str, depth: int) -> None:
         try:
             with os.scandir(folder) as found:
@@ -73,7 +67,7 @@ def _walk(notices_dir: Path, root: Path) -> tuple[list[Path], list[Path], list[P
         by_name = {e.name: e for e in entries}
         below = []
         for e in entries:
-            if not is_dir(e):
+            if not _is_dir(e):
                 continue
             name = e.name
             if name.startswith("."):
@@ -90,7 +84,7 @@ def _walk(notices_dir: Path, root: Path) -> tuple[list[Path], list[Path], list[P
                 below.append(e.path)
         for e in entries:
             name = e.name
-            if is_dir(e) or name.startswith("."):
+            if _is_dir(e) or name.startswith("."):
                 continue
             if e.is_symlink():
                 target = "a missing file" if not os.path.exists(e.path) else "another file"
@@ -110,6 +104,14 @@ def _walk(notices_dir: Path, root: Path) -> tuple[list[Path], list[Path], list[P
 
     visit(os.fspath(notices_dir), 0)
     return sorted(notices), sorted(others), problems
+
+
+def _is_dir(entry) -> bool:
+    """As os.walk() sorts a folder's entries: a link to a folder is a folder."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _is_file(entry) -> bool:

@@ -491,12 +491,9 @@ class _Kept:
         """In the second process (background.with_cache): these notices' revisions into the cache."""
         from .cache import encode_value
 
-        fresh = {}
+        fresh: dict[str, object] = {}
         for n in notices:
-            fresh[self.keys[n.rel]] = encode_value(_past(n, self.history, self.hidden))
-            if len(fresh) >= 500:
-                cache.put_many("revisions", fresh)
-                fresh = {}
+            _keep(cache, fresh, self.keys[n.rel], encode_value(_past(n, self.history, self.hidden)))
         cache.put_many("revisions", fresh)
 
     def _join(self) -> None:
@@ -515,14 +512,21 @@ class _Kept:
             return kept
         made = _past(notice, self.history, self.hidden)
         if k is not None:
-            self.fresh[k] = encode_value(made)
-            if len(self.fresh) >= 500:       # a cold build's ten thousand are not held at once
-                self.store()
+            _keep(self.cache, self.fresh, k, encode_value(made))
         return made
 
     def store(self) -> None:
         self.cache.put_many("revisions", self.fresh)
         self.fresh = {}
+
+
+def _keep(cache, fresh: dict, k: str, value) -> None:
+    """fresh[k] = value, put in the cache with the rest five hundred at a time
+    (a cold build's ten thousand revisions are not held at once)."""
+    fresh[k] = value
+    if len(fresh) >= 500:
+        cache.put_many("revisions", fresh)
+        fresh.clear()
 
 
 def _revisions(notice: Notice, history: History, hidden: frozenset) -> list[PublicRevision]:

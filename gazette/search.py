@@ -608,14 +608,12 @@ def patch_index(publication: Publication, site_dir: Path, earlier: Path, last: d
 
 def _read_shard(path: Path, k: int, recorded) -> dict[str, str] | None:
     """A shard file's terms, if it is as its build recorded it (sitedir.stats)."""
-    from .sitedir import unchanged_since
+    from .sitedir import read_kept
 
-    if not unchanged_since(path, recorded):
+    data = read_kept(path, recorded)
+    if data is None:
         return None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return None
+    text = data.decode("utf-8")
     head, tail = f"__gz.shard({k},", ");\n"
     if not (text.startswith(head) and text.endswith(tail)):
         return None

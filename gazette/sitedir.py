@@ -169,6 +169,17 @@ def unchanged_since(path: Path, recorded, now=None) -> bool:
     return same(_identity(path) if now is None else now, recorded)
 
 
+def read_kept(path: Path, recorded) -> bytes | None:
+    """A file's bytes, if it is still as a build recorded it (unchanged_since):
+    what that build wrote there, to be taken rather than made again."""
+    if not unchanged_since(path, recorded):
+        return None
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return None
+
+
 def recorded_hash(path: Path, recorded, now=None) -> str | None:
     """The SHA-256 a build recorded for a file ([inode, size, mtime_ns,
     SHA-256]), if the file is still as it recorded it: no need to read it.

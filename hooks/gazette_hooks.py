@@ -489,17 +489,8 @@ def _kept_data(site_dir: Path, site) -> tuple[set[str], opendata.Earlier | None]
         return set(), None
     want = [paths.notice_data(n.year, n.slug) for n in site.publication.notices if n.source in _state.same_notices]
     have = sitedir.link_kept(_state.earlier, site_dir, want, _state.last.files)
-
-    def as_written(rel: str) -> bytes | None:
-        path = _state.earlier / rel
-        if not sitedir.unchanged_since(path, _state.last.files.get(rel)):
-            return None
-        try:
-            return path.read_bytes()
-        except OSError:
-            return None
-
-    return have, opendata.Earlier(as_written(paths.DATA_ALL), as_written(paths.DATA_CSV))
+    return have, opendata.Earlier(*(sitedir.read_kept(_state.earlier / rel, _state.last.files.get(rel))
+                                    for rel in (paths.DATA_ALL, paths.DATA_CSV)))
 
 
 def _write_outputs(site_dir: Path, site, site_name: str, hand_written: list[str]) -> None:
