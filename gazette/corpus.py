@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from . import background, checks
 from .notice import Notice, read_notice
@@ -48,45 +49,86 @@ def _rel(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
-def _walk(notices_dir: Path, root: Path) -> tuple[list[Path], list[Path], list[Problem]]:
-    """(notice files, other files inside notice folders, problems) under notices/.
+class _Entry(NamedTuple):
+    """One entry of a folder, as one look at it found it (_scan)."""
 
-    Each folder is read once (os.scandir: an entry knows whether it is a
-    folder or a link without asking again), top down, as os.walk() would."""
+    name: str
+    path: str
+    is_dir: bool        # a link to a folder is a folder, as os.walk() sorts them
+    is_file: bool
+    is_symlink: bool
+
+
+def _scan(notices_dir: Path) -> tuple[tuple, dict[str, list[_Entry]]]:
+    """One look at everything under notices/: (its signature: every entry
+    with its size, times and inode, equal only if nothing changed; each
+    folder's entries by name, for _walk).  Each folder is read once
+    (os.scandir: an entry knows whether it is a folder or a link without
+    asking again), top down, into every folder that is no link, as
+    os.walk() would; a folder it cannot read is passed over."""
+    signature: list[tuple] = []
+    folders: dict[str, list[_Entry]] = {}
+
+    def visit(folder: str) -> None:
+        try:
+            with os.scandir(folder) as found:
+                scanned = sorted(found, key=lambda e: e.name)
+        except OSError:
+            return
+        entries = folders[folder] = []
+        below = []
+        for e in scanned:
+            is_dir, is_symlink = _is_dir(e), e.is_symlink()
+            entries.append(_Entry(e.name, e.path, is_dir, not is_dir and _is_file(e), is_symlink))
+            try:
+                st = e.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            signature.append((folder, e.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+            if is_dir and not is_symlink:
+                below.append(e.path)
+        for path in below:
+            visit(path)
+
+    visit(os.fspath(notices_dir))
+    return tuple(signature), folders
+
+
+def _walk(notices_dir: Path, root: Path, folders: dict[str, list[_Entry]]) -> tuple[list[Path], list[Path], list[Problem]]:
+    """(notice files, other files inside notice folders, problems) under
+    notices/, from _scan()'s folders."""
     notices, others, problems = [], [], []
 
     def problem(path: str, message: str) -> None:
         problems.append(Problem(_rel(Path(path), root), 1, "file", message))
 
     def visit(folder: str, depth: int) -> None:
-        try:
-            with os.scandir(folder) as found:
-                entries = sorted(found, key=lambda e: e.name)
-        except OSError:
+        entries = folders.get(folder)
+        if entries is None:
             return                           # as os.walk(): a folder it cannot read is passed over
         by_name = {e.name: e for e in entries}
         below = []
         for e in entries:
-            if not _is_dir(e):
+            if not e.is_dir:
                 continue
             name = e.name
             if name.startswith("."):
                 continue
-            if e.is_symlink():
+            if e.is_symlink:
                 problem(e.path, "is a symbolic link to a folder; put the files themselves here")
             elif depth == 0 and not _YEAR.match(name):
                 problem(e.path, "expected only year folders such as notices/2020/ here")
             elif depth == 1 and name.lower().endswith(".md"):
                 problem(e.path, "is a folder named like a notice file; a notice is a file notices/<year>/<name>.md, and its attachments go in the folder notices/<year>/<name>/")
-            elif depth == 1 and not ((md := by_name.get(f"{name}.md")) is not None and _is_file(md)):
+            elif depth == 1 and not ((md := by_name.get(f"{name}.md")) is not None and md.is_file):
                 problem(e.path, f"this folder belongs to no notice: expected {name}.md beside it (a notice's attachments go in the folder named after it)")
             else:
                 below.append(e.path)
         for e in entries:
             name = e.name
-            if _is_dir(e) or name.startswith("."):
+            if e.is_dir or name.startswith("."):
                 continue
-            if e.is_symlink():
+            if e.is_symlink:
                 target = "a missing file" if not os.path.exists(e.path) else "another file"
                 problem(e.path, f"is a symbolic link to {target}; put the file itself here")
             elif depth == 0:
@@ -121,19 +163,6 @@ def _is_file(entry) -> bool:
         return False
 
 
-def _signature(notices_dir: Path) -> tuple:
-    """Every entry under notices/ with its size and times: equal only if nothing changed."""
-    out = []
-    for folder, dirs, files in os.walk(notices_dir, followlinks=False):
-        for name in sorted(dirs) + sorted(files):
-            try:
-                st = os.lstat(os.path.join(folder, name))
-            except OSError:
-                continue
-            out.append((folder, name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-    return tuple(out)
-
-
 _last: tuple | None = None      # (notices_dir, root, signature, corpus) of the last read
 
 
@@ -149,10 +178,10 @@ def load_corpus(notices_dir: Path, root: Path | None = None, cache=None) -> Corp
     root = Path(root).resolve() if root else notices_dir.parent
     if not notices_dir.is_dir():
         raise CorpusError([Problem(str(notices_dir), 0, "notices", "the folder does not exist")])
-    signature = _signature(notices_dir)
+    signature, folders = _scan(notices_dir)
     if _last is not None and _last[:3] == (notices_dir, root, signature):
         return _last[3]
-    corpus = _read_corpus(notices_dir, root, signature, cache)
+    corpus = _read_corpus(notices_dir, root, signature, folders, cache)
     _last = (notices_dir, root, signature, corpus)
     return corpus
 
@@ -162,7 +191,7 @@ _read: dict[tuple, tuple] = {}     # (file, root, its and its folder's stats) ->
 
 
 def _stats(signature: tuple, notices_dir: Path) -> tuple[dict, dict]:
-    """From _signature(): {file path: its stats}, and {a notice's own folder
+    """From _scan()'s signature: {file path: its stats}, and {a notice's own folder
     (year, name): the stats of everything under it}."""
     files: dict[str, tuple] = {}
     inside: dict[tuple[str, str], list] = defaultdict(list)
@@ -325,9 +354,8 @@ def _kinds() -> dict[str, type]:
 _KINDS = _kinds()
 
 
-def _read_corpus(notices_dir: Path, root: Path, signature: tuple, cache=None) -> Corpus:
-
-    files, others, problems = _walk(notices_dir, root)
+def _read_corpus(notices_dir: Path, root: Path, signature: tuple, folders: dict, cache=None) -> Corpus:
+    files, others, problems = _walk(notices_dir, root, folders)
     stat_of, inside = _stats(signature, notices_dir)
     notices: list[Notice] = []
     listed: set[Path] = set()
