@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from . import paths, statistics
 from .addresses import unique_slugs
+from .cache import value_digest
 from .fields import CATEGORIES
 from .pages import later_notice_page
 from .public import LISTED, PublicNotice, Publication
@@ -165,16 +166,27 @@ class Site:
         return self._order(GROUPINGS[0], issuer)
 
     def statistics_pages(self) -> list[Page]:
-        """年度统计: one page per year the notices span, and their overview."""
-        notices = self.publication.notices
-        years = sorted({n.date.year for n in notices} | {n.in_force_until.year for n in notices if n.in_force_until}, reverse=True)
+        """年度统计: one page per year the notices span, and their overview.
+        A year's page is made when it is wanted, from what the counts read of
+        each notice (statistics.Counted) and the order of the issuers' rows:
+        what it lists (Page.lists), so a build that changed neither keeps it."""
+        notices = statistics.counted(self.publication.notices)
+        years = statistics.years(notices)
+        order = {i: self._issuer_order(i) for i in sorted({i for n in notices for i in n.issuers})}
+        made_from = value_digest((notices, order))
         pages = []
         for year in years:
             src = paths.statistics_page(year)
             withheld = None if self.publication.withheld is None else self.publication.withheld.get(year, 0)
-            html = render("statistics.html", year=year, listed=LISTED, rows=statistics.table(notices, year, self._issuer_order), categories=CATEGORIES,
-                          withheld=withheld, url=link(src), home=paths.HOME, overview=paths.STATISTICS)
-            pages.append(Page(src, f"{year}年政府信息公开统计", html))
+            title = f"{year}年政府信息公开统计"
+
+            def make(src=src, year=year, withheld=withheld, title=title) -> Page:
+                html = render("statistics.html", year=year, listed=LISTED, rows=statistics.table(notices, year, order.__getitem__),
+                              categories=CATEGORIES, withheld=withheld, url=link(src), home=paths.HOME,
+                              overview=paths.STATISTICS)
+                return Page(src, title, html)
+
+            pages.append(Page(src, title, make=make, lists=((), ("statistics", year, withheld, made_from))))
         html = render("statistics_index.html", years=[(y, paths.statistics_page(y)) for y in years],
                       url=link(paths.STATISTICS), home=paths.HOME)
         return [Page(paths.STATISTICS, "年度统计", html), *pages]

@@ -15,9 +15,10 @@ pages the change can reach:
   of, and the code, templates and configuration that make them are the
   site's signature: when it changes, every page is written;
 * an index page lists notices by their own fields: it is written again when
-  one of them changed or its list is not the last one (Page.lists);
-* the other pages (home, overviews, statistics, recent changes) are few and
-  always written.
+  one of them changed or its list is not the last one (Page.lists); a
+  year's statistics, when what it counts of any notice changed (the same);
+* the other pages (home, overviews, recent changes) are few and always
+  written.
 
 A preview (`build.py serve`) keeps its Record in the process and writes
 into the folder it serves; its search index, feeds and open data are made

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .fields import CATEGORIES
 from .public import LISTED, PublicNotice
@@ -31,7 +32,34 @@ class Row:
     disclosure: dict[str, int]                   # each listed disclosure -> made this year
 
 
-def _ended_in(n: PublicNotice, year: int) -> bool:
+class Counted(NamedTuple):
+    """What the counts read of a notice, and nothing else: the pages are made
+    from these alone, so a build whose notices all count as the last build's
+    did keeps the pages it wrote (indexes.Site.statistics_pages, preview.py)."""
+
+    issuers: tuple[str, ...]
+    category: str
+    disclosure: str
+    date: dt.date
+    in_force_from: dt.date | None
+    in_force_until: dt.date | None
+    ended: bool
+
+    in_force_on = PublicNotice.in_force_on       # the one rule, as the notice's page states it
+
+
+def counted(notices: tuple[PublicNotice, ...]) -> tuple[Counted, ...]:
+    return tuple(Counted(n.issuers, n.category, n.disclosure, n.date, n.in_force_from, n.in_force_until, n.ended)
+                 for n in notices)
+
+
+def years(notices: tuple[Counted, ...]) -> list[int]:
+    """The years the notices span, made or ended, newest first: one page each."""
+    return sorted({n.date.year for n in notices} | {n.in_force_until.year for n in notices if n.in_force_until},
+                  reverse=True)
+
+
+def _ended_in(n: Counted, year: int) -> bool:
     return n.in_force_until is not None and n.in_force_until.year == year
 
 
@@ -42,7 +70,7 @@ class _Tally:
         self.counts = {category: [0, 0, 0] for category in CATEGORIES}
         self.disclosure = {kind: 0 for kind in LISTED}
 
-    def add(self, n: PublicNotice, made: bool, ended: bool, in_force: bool) -> None:
+    def add(self, n: Counted, made: bool, ended: bool, in_force: bool) -> None:
         if (c := self.counts.get(n.category)) is not None:
             c[0] += made
             c[1] += ended
@@ -54,9 +82,10 @@ class _Tally:
         return Row(issuer, {k: tuple(v) for k, v in self.counts.items()}, dict(self.disclosure))
 
 
-def table(notices: tuple[PublicNotice, ...], year: int, order=lambda issuer: issuer) -> list[Row]:
-    """One row per issuer with a notice made, repealed or in force that year (in order), then 合计.
-    Each notice is looked at once, and counted in its issuers' rows and the total."""
+def table(notices: tuple[Counted, ...], year: int, order=lambda issuer: issuer) -> list[Row]:
+    """One row per issuer with a notice (counted()) made, repealed or in force
+    that year (in order), then 合计.  Each notice is looked at once, and
+    counted in its issuers' rows and the total."""
     year_end = dt.date(year, 12, 31)
     rows: dict[str, _Tally] = {}
     total = _Tally()

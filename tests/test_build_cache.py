@@ -318,6 +318,9 @@ def test_a_rebuild_keeps_only_the_pages_a_change_cannot_reach(tmp_path):
     assert after[page(cited.page)] != before[page(cited.page)]                   # shows the new title
     assert f"{citing.title}（修订）" in (site / page(cited.page)).read_text(encoding="utf-8")
     assert after[page(citing.page)] != before[page(citing.page)]
+    # A title is not counted: the statistics of its year are kept.
+    statistics = page(paths.statistics_page(citing.year))
+    assert after[statistics] == before[statistics]
     kept = sum(after[rel] == before.get(rel) for rel in after)
     assert kept > len(after) // 2
 
@@ -339,6 +342,18 @@ def test_a_rebuild_keeps_only_the_pages_a_change_cannot_reach(tmp_path):
     os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))
     _build(notices, site, warm)
     assert (site / uri).read_bytes() == new_bytes
+
+    # A notice counted as another kind of document: the statistics of its
+    # year count it anew, as a cold build does.
+    source = notices.parent / quiet.source
+    text = source.read_text(encoding="utf-8")
+    assert "\ncategory:" not in text and quiet.category == "其他文件"
+    before = inodes()
+    source.write_text(text.replace("\ndate:", "\ncategory: 规章\ndate:", 1), encoding="utf-8")
+    rebuilt = _build(notices, site, warm)
+    assert _differing(rebuilt, _build(notices, tmp_path / "cold-again", tmp_path / "cold-cache")) == []
+    statistics = page(paths.statistics_page(quiet.year))
+    assert inodes()[statistics] != before[statistics]
 
 
 def test_revisions_from_the_cache_are_the_revisions_read_from_git(tmp_path):
