@@ -31,6 +31,10 @@ class Corpus:
     notices_dir: Path
     notices: list[Notice]      # every notice, 不予公开 included, newest first
     warnings: list[Problem] = field(default_factory=list)   # reported by check; nothing is refused for them
+    # A notice read through the build's cache: its rel -> the key it is kept
+    # under there, made of everything it is read from (_content_key), so the
+    # same key means the same notice, field for field.
+    keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def find(self, number_or_path: str) -> Notice | None:
         from . import docnumber
@@ -187,7 +191,7 @@ def load_corpus(notices_dir: Path, root: Path | None = None, cache=None) -> Corp
 
 
 _CHUNK = 500        # notices read at a time: a cold build holds few bytes
-_read: dict[tuple, tuple] = {}     # (file, root, its and its folder's stats) -> read_notice()'s answer
+_read: dict[tuple, tuple] = {}     # (file, root, its and its folder's stats) -> read_notice()'s answer, and its key
 
 
 def _stats(signature: tuple, notices_dir: Path) -> tuple[dict, dict]:
@@ -234,7 +238,7 @@ def _read_all(paths: list[Path], root: Path, files: dict, inside: dict, cache) -
             _read_chunk(chunk, paths, root, memo, cache)
     for i in todo:
         if memo[i] not in _read:
-            _read[memo[i]] = read_notice(paths[i], root)
+            _read[memo[i]] = (*read_notice(paths[i], root), None)
     return [_read[m] for m in memo]
 
 
@@ -259,15 +263,18 @@ def _read_chunk(chunk: list[int], paths: list[Path], root: Path, memo: list, cac
     for i in chunk:
         k = stored.get(i)
         if (notice := _unpacked(found.pop(k), data[i], texts[i], paths[i]) if k in found else None) is not None:
-            _read[memo[i]] = (notice, [])
+            _read[memo[i]] = (notice, [], k)
         elif i in data:
             # The notice is made from the very bytes its key was made from; its
             # attachments are read again after, and kept only if the key still holds.
             made += 1
-            answer = _read[memo[i]] = read_notice(paths[i], root, data[i])
+            answer = read_notice(paths[i], root, data[i])
             again: dict[str, bytes] = {}
             if k and answer[0] is not None and not answer[1] and _content_key(paths[i], root, data[i], memo[i][3], key, again) == k:
                 fresh[k] = _packed(answer[0], data[i], again)
+            else:
+                k = None              # not what the key was made from
+            _read[memo[i]] = (*answer, k)
     cache.put_many("notices", fresh)
     return made
 
@@ -360,11 +367,14 @@ def _read_corpus(notices_dir: Path, root: Path, signature: tuple, folders: dict,
     notices: list[Notice] = []
     listed: set[Path] = set()
     owners: dict[Path, Path] = {}   # a notice's own folder -> the notice file
-    for path, (notice, found) in zip(files, _read_all(files, root, stat_of, inside, cache)):
+    keys: dict[str, str] = {}
+    for path, (notice, found, k) in zip(files, _read_all(files, root, stat_of, inside, cache)):
         problems.extend(found)
         owners[path.parent / path.stem] = path
         if notice:
             notices.append(notice)
+            if k is not None:
+                keys[notice.rel] = k
             listed.update(a.source for a in notice.attachments if a.source is not None)
     read_ok = {n.path for n in notices}
     for other in others:
@@ -387,7 +397,7 @@ def _read_corpus(notices_dir: Path, root: Path, signature: tuple, folders: dict,
     # a warning about a number's form is noise beside the error it repeats.
     problems.extend(checks.clerk_warnings(notices))
     notices.sort(key=lambda n: n.sort_key, reverse=True)
-    return Corpus(root=root, notices_dir=notices_dir, notices=notices, warnings=sorted(problems))
+    return Corpus(root=root, notices_dir=notices_dir, notices=notices, warnings=sorted(problems), keys=keys)
 
 
 def _check_relations(notices: list[Notice]) -> list[Problem]:

@@ -36,6 +36,7 @@ with a cold build of the same notices, byte for byte.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -95,19 +96,35 @@ def source_stat(path) -> list[int] | None:
     return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
-def notice_digest(n) -> str:
+def notice_digest(n, keys: tuple = (None, None)) -> str:
     """A digest of every field of a notice (a PublicNotice), as value_digest()
     of it would be, but its texts (the body, each attachment's) are hashed as
-    UTF-8, with their lengths, not as repr(): a third of the time."""
+    UTF-8, with their lengths, not as repr(): a third of the time.  keys:
+    Publication.keys of it: the key its notice was read under stands for its
+    texts, and its revisions' key for them (each is made of all it was made
+    from, so the same key means the same texts, the same revisions)."""
+    read, past = keys
     h = hashlib.sha256()
     texts = [n.body, *(a.text for a in n.attachments)]
-    rest = tuple(getattr(n, f.name) for f in fields(n) if f.name not in ("body", "attachments"))
-    attachments = tuple(tuple(getattr(a, f.name) for f in fields(a) if f.name != "text") for a in n.attachments)
+    rest = tuple(getattr(n, name) for name in _names(type(n), ("body", "attachments", "revisions") if past else ("body", "attachments")))
+    attachments = tuple(tuple(getattr(a, name) for name in _names(type(a), ("text",))) for a in n.attachments)
     h.update(repr((type(n).__name__, rest, attachments)).encode("utf-8", "surrogatepass"))
-    for text in texts:
-        data = b"-" if text is None else text.encode("utf-8", "surrogatepass")
-        h.update(b"\0%d:" % (-1 if text is None else len(data)) + data)
+    if read:
+        # Whether the texts are shown is in rest (full_text); what they are, in the key.
+        h.update(b"\0read:" + read.encode() + b"".join(b"-" if t is None else b"+" for t in texts))
+    else:
+        for text in texts:
+            data = b"-" if text is None else text.encode("utf-8", "surrogatepass")
+            h.update(b"\0%d:" % (-1 if text is None else len(data)) + data)
+    if past:
+        h.update(b"\0past:" + past.encode())
     return h.hexdigest()
+
+
+@functools.cache
+def _names(kind: type, skip: tuple[str, ...]) -> tuple[str, ...]:
+    """The fields of a dataclass but these, in order (dataclasses.fields() makes its answer anew each time)."""
+    return tuple(f.name for f in fields(kind) if f.name not in skip)
 
 
 _digested: dict[str, tuple] = {}     # source -> (the notice, its digest) of the last digests() in this process
@@ -119,9 +136,10 @@ def digests(publication) -> dict[str, str]:
     to the one the last call in this process digested keeps that digest:
     `serve` digests again only what a save changed."""
     out = {}
+    keys = publication.keys
     for n in publication.notices:
         was = _digested.get(n.source)
-        out[n.source] = was[1] if was is not None and was[0] == n else notice_digest(n)
+        out[n.source] = was[1] if was is not None and was[0] == n else notice_digest(n, keys.get(n.source, (None, None)))
     _digested.clear()
     _digested.update((n.source, (n, out[n.source])) for n in publication.notices)
     return out

@@ -184,6 +184,10 @@ class Publication:
     withheld: dict | None = None          # year -> number of 不予公开 notices, only when the site counts them
     _by_number: dict = field(default_factory=dict, compare=False, repr=False)
     _by_source: dict = field(default_factory=dict, compare=False, repr=False)
+    # source -> (the key its notice was read under, the key its revisions are
+    # kept under), where the build's cache gave them: each names what it was
+    # made from, so preview.notice_digest() may hash the key, not the text.
+    keys: dict = field(default_factory=dict, compare=False, repr=False)
 
     def by_source(self, source: str) -> PublicNotice | None:
         """The listed notice of this source file, or None."""
@@ -250,8 +254,10 @@ def publish(corpus: Corpus, history: History | None, commit: str | None = None,
         for n in corpus.notices:
             if disclosure_of(n.disclosure) not in LISTED:
                 withheld[n.year] = withheld.get(n.year, 0) + 1
+    past = kept.keys if kept else {}
+    keys = {n.source: (corpus.keys.get(n.source), past.get(n.source)) for n in notices}
     return Publication(tuple(notices), history is not None, commit or (history.head if history else None),
-                       withheld, by_number, {n.source: n for n in notices})
+                       withheld, by_number, {n.source: n for n in notices}, keys)
 
 
 def _with(n: PublicNotice, **changes) -> PublicNotice:

@@ -178,3 +178,36 @@ def test_a_notice_digest_changes_with_every_field_and_every_text():
                                             *n.attachments[i + 1:])),
     ]
     assert len({notice_digest(x) for x in [n, *variants]}) == len(variants) + 1
+
+
+def test_a_notice_read_through_the_cache_is_digested_by_its_keys(tmp_path, monkeypatch):
+    """A build's notices come with the keys the cache knows them by
+    (Publication.keys): the digest hashes them instead of the texts and the
+    revisions, and still changes with every field, and with either key."""
+    import dataclasses
+
+    from gazette.cache import Cache
+    from gazette.history import read_history
+    from gazette.preview import digests, notice_digest
+    from gazette.public import publish
+
+    monkeypatch.setenv("GAZETTE_CACHE", str(tmp_path / "cache"))
+    notices = make_repository(tmp_path / "repo", 12)
+    history = read_history(notices)
+    cache = Cache()
+    try:
+        corpus = load_corpus(notices, root=notices.parent, cache=cache)
+        pub = publish(corpus, history, cache=cache)
+    finally:
+        cache.close()
+        history.close()
+    assert set(pub.keys) == {n.source for n in pub.notices}
+    assert all(read and past for read, past in pub.keys.values())
+    n = pub.notices[0]
+    keys = pub.keys[n.source]
+    assert digests(pub)[n.source] == notice_digest(n, keys) != notice_digest(n)
+    variants = [notice_digest(dataclasses.replace(n, title=n.title + "（修订）"), keys),
+                notice_digest(dataclasses.replace(n, full_text=not n.full_text), keys),
+                notice_digest(n, ("another" + keys[0][7:], keys[1])),
+                notice_digest(n, (keys[0], "another" + keys[1][7:]))]
+    assert len({notice_digest(n, keys), *variants}) == len(variants) + 1
