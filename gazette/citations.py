@@ -56,16 +56,21 @@ def _numbers(text: str):
 _seen: dict[bytes, tuple] = {}     # a digest of a text -> its _numbers(), for numbers_in(remember=True)
 
 
-def numbers_in(texts: list[str], cache=None, remember: bool = False) -> list[tuple]:
+def numbers_in(texts: list[str], cache=None, remember: bool = False, keys: list[str | None] | None = None) -> list[tuple]:
     """_numbers() of each text, for find(): looked for once per text.
 
     cache: the build's (cache.py), which keeps them for the next build, all
     in one entry, by the text's digest (ten thousand small entries took a
     quarter of a second to read back); remember: keep them for the life of
-    the process (`serve`, which publishes again on every save)."""
+    the process (`serve`, which publishes again on every save); keys: for
+    each text, a key that names it (the key its notice was read under,
+    Corpus.keys), which stands for its digest (a key is 64 characters, a
+    digest 32: one is never taken for the other), or None."""
     from . import cache as caching
 
-    digests = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest() for t in texts]
+    keys = keys or [None] * len(texts)
+    digests = [k or hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+               for t, k in zip(texts, keys)]
     k = caching.key("the numbers texts cite") if cache is not None else None
     stored = cache.get_many("citations", [k]).get(k) if cache is not None else None
     stored = stored if isinstance(stored, dict) else {}

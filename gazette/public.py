@@ -244,7 +244,7 @@ def publish(corpus: Corpus, history: History | None, commit: str | None = None,
         _viewed.update(seen)
     numbers = index_numbers(corpus.notices, index_code)
     notices = _relations(tuple(_with(n, index_no=numbers[n.source]) if n.source in numbers else n
-                               for n in notices), cache, remember)
+                               for n in notices), cache, remember, corpus.keys)
     if kept:
         kept.store()
     by_number = {n.doc_number: n for n in notices if n.doc_number is not None}
@@ -277,19 +277,22 @@ _NOTICE_FIELDS = frozenset(f.name for f in dataclasses.fields(PublicNotice))
 _viewed: dict[int, tuple] = {}     # id(notice) -> (_view()'s arguments, its answer), for publish(remember=True)
 
 
-def _relations(notices: tuple[PublicNotice, ...], cache=None, remember: bool = False) -> tuple[PublicNotice, ...]:
+def _relations(notices: tuple[PublicNotice, ...], cache=None, remember: bool = False,
+               keys: dict[str, str] | None = None) -> tuple[PublicNotice, ...]:
     """Citations, repeals and validity over time, both ways, among listed notices only.
 
     Only public text is searched for citations (a 依申请公开 notice cites
     nothing the site can show), and only listed notices are linked or counted,
-    so no relation hints at a notice that is not published.
+    so no relation hints at a notice that is not published.  keys:
+    Corpus.keys, each naming its notice's texts (citations.numbers_in).
     """
     by_number = {n.doc_number: n for n in notices if n.doc_number is not None}
     cites: dict[str, tuple[DocNumber, ...]] = {}
     cited_by: dict[DocNumber, list[str]] = {}
     texts = {n.source: "\n".join([n.body, *(a.text for a in n.attachments if a.text)])
              for n in notices if n.body is not None}
-    numbers = dict(zip(texts, citations.numbers_in(list(texts.values()), cache, remember)))
+    keys = keys or {}
+    numbers = dict(zip(texts, citations.numbers_in(list(texts.values()), cache, remember, [keys.get(s) for s in texts])))
     known = citations.Known(by_number)
     for n in notices:
         if n.body is None:
@@ -403,15 +406,15 @@ def tracked_files(notice: Notice, repo: Path, folders: dict | None = None) -> tu
 
 
 def _real(path: str, folders: dict) -> str:
-    """os.path.realpath(path), its folder's remembered in folders: a file
-    that is no link is where its folder really is (one lstat, not one per
-    folder above it)."""
+    """os.path.realpath(path), each folder's remembered in folders: a file or
+    folder that is no link is where its folder really is (one lstat, not one
+    per folder above it)."""
     if path not in folders:
         head, tail = os.path.split(path)
         if tail in ("", ".", "..") or not head or os.path.islink(path):
             return os.path.realpath(path)
         if head not in folders:
-            folders[head] = os.path.realpath(head)
+            folders[head] = _real(head, folders)
         return os.path.join(folders[head], tail)
     return folders[path]
 

@@ -561,6 +561,15 @@ def test_the_numbers_a_text_cites_from_the_cache_are_those_found_in_it(tmp_path,
     for damaged in ('{"%s": [[1, 2]]}' % digest, '{"%s": 7}' % digest, '[1]', '{"c": 1'):
         store._db.execute("UPDATE entries SET value = ? WHERE ns = 'citations'", (damaged,))
         assert citations.numbers_in(texts, store) == plain
+    # A text named by a key (the key its notice was read under) is kept under
+    # the key, not its digest: another key is another entry.
+    made.clear()
+    keys = ["a" * 64, None, "b" * 64]
+    assert citations.numbers_in(texts, store, keys=keys) == plain and made == [texts[0], texts[2]]
+    assert citations.numbers_in(texts, store, keys=keys) == plain and made == [texts[0], texts[2]]
+    assert citations.numbers_in(texts, store, keys=["c" * 64, None, "b" * 64]) == plain and made[2:] == [texts[0]]
+    stored = json.loads(store._db.execute("SELECT value FROM entries WHERE ns = 'citations'").fetchone()[0])
+    assert sorted(len(k) for k in stored) == [32, 64, 64] and "c" * 64 in stored
     store.close()
 
 

@@ -231,3 +231,25 @@ def test_after_a_commit_during_the_build_no_file_is_taken_as_the_commits(tmp_pat
     assert as_committed(tmp_path, built) == (False, None)
     assert as_committed(tmp_path, head_commit(tmp_path))[0] is True
     assert as_committed(tmp_path.parent / "not-a-repository", built) == (None, None)
+
+
+def test_a_files_real_path_is_found_through_every_link_above_it(tmp_path):
+    """public._real() remembers each folder's real path and looks at one
+    entry more per new folder: it must answer as os.path.realpath() does,
+    whatever lies above the file (a link to a folder, at any level)."""
+    import os
+
+    from gazette.public import _real
+
+    (tmp_path / "real" / "a" / "b").mkdir(parents=True)
+    (tmp_path / "elsewhere" / "c").mkdir(parents=True)
+    os.symlink(tmp_path / "real", tmp_path / "repo")                    # the repository reached by a link
+    os.symlink(tmp_path / "elsewhere", tmp_path / "real" / "a" / "link")  # a folder inside it that is a link
+    (tmp_path / "real" / "a" / "b" / "x.md").write_text("x")
+    (tmp_path / "elsewhere" / "c" / "y.md").write_text("y")
+    os.symlink(tmp_path / "real" / "a" / "b" / "x.md", tmp_path / "real" / "a" / "b" / "z.md")   # a file that is a link
+    folders: dict = {}
+    for path in ("repo/a/b/x.md", "repo/a/b/z.md", "repo/a/link/c/y.md", "repo/a/b/../b/x.md", "real/a/b/x.md",
+                 "repo/a/link/c", "repo", "repo/a/b/missing.md"):
+        full = str(tmp_path / path)
+        assert _real(full, folders) == os.path.realpath(full), path
