@@ -9,9 +9,11 @@ would show as a differing file.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import zipfile
@@ -139,6 +141,63 @@ def test_a_rebuilt_zip_copies_the_runs_of_unchanged_members_and_dates_them_anew(
     assert rebuilt == cold
     with zipfile.ZipFile(site / paths.BUNDLE) as z:
         assert z.testzip() is None and {i.date_time for i in z.infolist()} == {bundle._stamp()}
+    store.close()
+
+
+@pytest.mark.parametrize("zip64", [False, True], ids=["plain", "ZIP64"])
+def test_the_last_zips_directory_is_read_as_zipfile_reads_it(tmp_path, monkeypatch, zip64):
+    """The rebuild reads the central directory of the zip it replaces itself
+    (bundle._directory): each member as zipfile finds it, a name in Chinese
+    too, and past ZIP64's limits (here made small: more members than a
+    plain end record counts, offsets past what its fields hold); and a
+    rebuild from such a zip is a cold build's."""
+    from gazette import bundle, sitedir
+    from gazette.cache import Cache
+
+    if zip64:
+        monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 3)
+        monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 4000)
+    site = tmp_path / "site"
+    (site / "files" / "2020").mkdir(parents=True)
+    for i in range(12):
+        noise = "".join(hashlib.sha256(f"{i}-{j}".encode()).hexdigest() for j in range(8))     # deflates little
+        (site / "files" / "2020" / f"附件{i}.txt").write_text(f"第{i}件附件。{noise}", encoding="utf-8")
+        (site / f"{i}.html").write_text(f"<p>{i}</p>{noise}", encoding="utf-8")
+    store = Cache(tmp_path / "cache.sqlite3")
+    first, digest = bundle.write_bundle(site, None, store)
+    with open(first, "rb") as f:
+        found = bundle._directory(f.fileno())
+    with zipfile.ZipFile(first) as z:
+        infos = z.infolist()
+    if zip64:                          # both kinds of ZIP64 record in use
+        assert max(i.header_offset for i in infos) > 4000 and zipfile.stringEndArchive64 in first.read_bytes()
+    assert list(found) == [i.filename for i in infos]
+    for info in infos:
+        was = found[info.filename]
+        assert (was.header_offset, was.compress_size, was.CRC, was.file_size, was.flag_bits, was.compress_type) == \
+            (info.header_offset, info.compress_size, info.CRC, info.file_size, info.flag_bits, info.compress_type)
+    earlier = tmp_path / "earlier.zip"
+    first.rename(earlier)
+    known = {rel: [*st, "-"] for rel, st in sitedir.scan(site).items()}
+    known[paths.BUNDLE] = [*sitedir.stats(tmp_path, ["earlier.zip"])["earlier.zip"], digest]
+    (site / "files" / "2020" / "附件3.txt").write_text("改过的附件。", encoding="utf-8")
+    deflated = []
+    real = bundle._deflate
+    monkeypatch.setattr(bundle, "_deflate", lambda name, *rest: (deflated.append(name), real(name, *rest))[1])
+    _, rebuilt = bundle.write_bundle(site, earlier, store, known, sitedir.scan(site))
+    assert deflated == [f"{bundle.FOLDER}/files/2020/附件3.txt"]
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh)
+    (fresh / paths.BUNDLE).unlink()
+    assert rebuilt == bundle.write_bundle(fresh, None, None)[1]
+    with zipfile.ZipFile(site / paths.BUNDLE) as z:
+        assert z.testzip() is None
+    # Not a zip this code reads (cut short, a comment): nothing is taken from it.
+    data = earlier.read_bytes()
+    for damaged in (data[:-10], data + b"x", data[:len(data) // 2]):
+        earlier.write_bytes(damaged)
+        with open(earlier, "rb") as f, pytest.raises((zipfile.BadZipFile, struct.error)):
+            bundle._directory(f.fileno())
     store.close()
 
 
