@@ -172,11 +172,16 @@ def _encode(n: int) -> str:
     return "".join(out)
 
 
-_CODES = [_encode(n) for n in range(45 ** 3)]     # every number of up to three letters, made once
+@functools.cache
+def _codes() -> list[str]:
+    """Every number of up to three letters, made once, when the index is
+    first written (not on import: a build's own process writes none)."""
+    return [_encode(n) for n in range(45 ** 3)]
 
 
 def encode_numbers(numbers: list[int]) -> str:
-    codes, small = _CODES, len(_CODES)
+    codes = _codes()
+    small = len(codes)
     return "".join([codes[n] if n < small else _encode(n) for n in numbers])
 
 
@@ -203,12 +208,14 @@ class _Codes(dict):
 
 _VALUE = {c: i for i, c in enumerate(_ALPHABET)}
 _NUMBER = re.compile(f"[{re.escape(_MORE)}]*[{re.escape(_END)}]")
-_DECODED = _Codes((code, n) for n, code in enumerate(_CODES))
+@functools.cache
+def _decoded() -> _Codes:
+    return _Codes((code, n) for n, code in enumerate(_codes()))
 
 
 def decode_numbers(text: str) -> list[int]:
     """The inverse of encode_numbers (search.js has the same decoder)."""
-    return list(map(_DECODED.__getitem__, _NUMBER.findall(text)))
+    return list(map(_decoded().__getitem__, _NUMBER.findall(text)))
 
 
 def _patched_posting(old: str | None, weights: dict[int, int | None]) -> str:
@@ -218,7 +225,7 @@ def _patched_posting(old: str | None, weights: dict[int, int | None]) -> str:
     are, so a common term's long list costs a split and a join."""
     codes = _NUMBER.findall(old) if old else []
     # doc id + 1, ascending: each gap + 1, summed (in C: the list may be ten thousand long)
-    ids = list(map(add, accumulate(map(_DECODED.__getitem__, codes[0::2])), counting(1)))
+    ids = list(map(add, accumulate(map(_decoded().__getitem__, codes[0::2])), counting(1)))
     for doc in sorted(weights, reverse=True):        # from the end: the ids before stay as they are
         weight = weights[doc]
         j = bisect.bisect_left(ids, doc + 1)
@@ -241,7 +248,8 @@ def _patched_posting(old: str | None, weights: dict[int, int | None]) -> str:
 
 
 def _code(n: int) -> str:
-    return _CODES[n] if n < len(_CODES) else _encode(n)
+    codes = _codes()
+    return codes[n] if n < len(codes) else _encode(n)
 
 
 def plain_text(markdown: str) -> str:
