@@ -199,8 +199,8 @@ def _decode(code: str) -> int:
 
 
 class _Codes(dict):
-    """letters -> number, made once for numbers of up to three letters and
-    decoded on the way for any longer one."""
+    """letters -> number, made once for numbers of up to two letters (most
+    gaps and weights) and decoded on the way for any longer one."""
 
     def __missing__(self, code: str) -> int:
         return _decode(code)
@@ -210,7 +210,7 @@ _VALUE = {c: i for i, c in enumerate(_ALPHABET)}
 _NUMBER = re.compile(f"[{re.escape(_MORE)}]*[{re.escape(_END)}]")
 @functools.cache
 def _decoded() -> _Codes:
-    return _Codes((code, n) for n, code in enumerate(_codes()))
+    return _Codes((_encode(n), n) for n in range(45 ** 2))
 
 
 def decode_numbers(text: str) -> list[int]:
@@ -248,8 +248,7 @@ def _patched_posting(old: str | None, weights: dict[int, int | None]) -> str:
 
 
 def _code(n: int) -> str:
-    codes = _codes()
-    return codes[n] if n < len(codes) else _encode(n)
+    return _encode(n)        # a patch makes a few: not worth the table of them all
 
 
 def plain_text(markdown: str) -> str:
