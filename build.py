@@ -192,10 +192,12 @@ def cmd_build(args) -> int:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    from gazette import sitedir
+    from gazette import sitedir, words
 
     _check_synonyms()
     notices_dir = _notices_dir(args)
+    site_dir = Path(args.site_dir).resolve() if args.site_dir else ROOT / "site"
+    words.start_ahead(notices_dir, site_dir)     # the search index's dictionary, while the corpus is read
     corpus = _load_kept(notices_dir)       # fail early, with every problem (the hook reuses it)
     # The corpus lives as long as the build: the garbage collector need not
     # walk it again at every full collection (which grows with the corpus),
@@ -204,7 +206,6 @@ def cmd_build(args) -> int:
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
     _reproducible_dates()
-    site_dir = Path(args.site_dir).resolve() if args.site_dir else ROOT / "site"
     with ExitStack() as held:
         try:
             site_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -48,6 +48,7 @@ from operator import add
 from pathlib import Path
 
 from . import background, citations, paths, tokens
+from . import words as words_of
 from .fields import cn_date
 from .public import PublicNotice, Publication
 
@@ -136,21 +137,10 @@ def index_terms(text: str, words: bool = True) -> dict[str, int]:
 _ACROSS = re.compile(f"([{tokens.HAN}])[{tokens.SPACE}{tokens.QUOTES}]+(?=([{tokens.HAN}]))")
 
 
-_jieba = None
-
-
 @functools.lru_cache(maxsize=200_000)     # a corpus repeats its sentences
 def _jieba_words(run: str) -> tuple[str, ...]:
     """w: terms of the dictionary words of three or more characters in a Han run."""
-    global _jieba
-    if _jieba is None:
-        import logging
-
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        _jieba = jieba
-    return tuple("w:" + w for w in _jieba.cut(run, HMM=False) if len(w) > 2)
+    return tuple("w:" + w for w in words_of.cut(run) if len(w) > 2)
 
 
 def shard_of(term: str, shards: int) -> int:
@@ -560,8 +550,9 @@ def patch_index(publication: Publication, site_dir: Path, earlier: Path, last: d
         return None
     for i in changed:
         keys[i] = cache_key(notices[i], words)
-    made = notice_weights([notices[i] for i in changed], words, cache, [keys[i] for i in changed])
-    after = dict(zip(changed, [w for _, w in made]))       # a list: the generator stores what it made at its end
+    with words_of.ahead():          # the dictionary, loaded by then in a process of its own (words.py)
+        made = notice_weights([notices[i] for i in changed], words, cache, [keys[i] for i in changed])
+        after = dict(zip(changed, [w for _, w in made]))       # a list: the generator stores what it made at its end
     cache.used.update(("postings", k) for k in keys)
 
     files: dict = last.get("files") or {}
