@@ -89,16 +89,38 @@ def locked(site_dir: Path, waiting=None) -> Iterator[None]:
 
 
 def remove_leftovers(site_dir: Path) -> list[Path]:
-    """Remove staging folders of builds that were killed; call with the lock held."""
+    """Remove staging folders of builds that were killed, and old sites
+    whose remover was (remove_later()); call with the lock held.  An old
+    site its remover is still removing is left to it."""
     site_dir = Path(site_dir)
     removed = []
     if not site_dir.parent.is_dir():
         return removed
     for entry in site_dir.parent.iterdir():
+        if entry.name.startswith(old_prefix(site_dir)) and _being_removed(entry):
+            continue
         if entry.name.startswith((new_prefix(site_dir), old_prefix(site_dir))):
             remove(entry)
             removed.append(entry)
     return removed
+
+
+def _being_removed(folder: Path) -> bool:
+    """Whether a remover holds the folder (remove_later(): a lock on it, held
+    while it removes, gone with the remover however it ends)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return False
 
 
 def target(staging: Path) -> Path | None:
@@ -300,12 +322,21 @@ def remove_later(path: Path) -> None:
     second to remove) goes after the build has returned.  That process holds
     none of this one's files (a caller reading the build's output through a
     pipe is not kept waiting), and the next build removes what it has not
-    (remove_leftovers(): the folder keeps its name meanwhile).  Where there
-    is no fork, or it fails, here and now: the new site is in place already."""
+    (remove_leftovers(): the folder keeps its name meanwhile, and the lock
+    the remover holds on it, taken here before it starts, tells that build
+    to leave it be).  Where there is no fork, or it fails, here and now: the
+    new site is in place already."""
+    try:
+        held = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        fcntl.flock(held, fcntl.LOCK_EX)
+    except OSError:
+        held = -1
     try:
         pid = os.fork()
     except (AttributeError, OSError):    # no fork here, or none now (memory, a limit on processes)
         remove(path)
+        if held >= 0:
+            os.close(held)
         return
     if pid == 0:
         try:
@@ -314,10 +345,17 @@ def remove_later(path: Path) -> None:
                 quiet = os.open(os.devnull, os.O_RDWR)
                 for fd in (0, 1, 2):
                     os.dup2(quiet, fd)
-                os.closerange(3, max(os.sysconf("SC_OPEN_MAX"), 1 << 16))
+                top = max(os.sysconf("SC_OPEN_MAX"), 1 << 16)
+                if held >= 3:             # all but the lock on the folder, released when this process ends
+                    os.closerange(3, held)
+                    os.closerange(held + 1, top)
+                else:
+                    os.closerange(3, top)
                 remove(path)
         finally:
             os._exit(0)
+    if held >= 0:
+        os.close(held)                    # the remover's copy holds the lock
     os.waitpid(pid, 0)
 
 

@@ -183,6 +183,11 @@ def test_a_large_builds_old_site_is_removed_after_it_returns(tmp_path):
     assert (site / "notices" / "a.html").read_text(encoding="utf-8") == "new"
     old = [p for p in tmp_path.iterdir() if p.name.startswith(sitedir.old_prefix(site))]
     assert len(old) == 1 and (old[0] / "notices" / "a.html").read_text(encoding="utf-8") == "old"
+    # The next build leaves it to its remover, and removes an old site whose remover has gone.
+    abandoned = tmp_path / f"{sitedir.old_prefix(site)}killed"
+    (abandoned / "notices").mkdir(parents=True)
+    assert sitedir.remove_leftovers(site) == [abandoned]
+    assert old[0].exists() and not abandoned.exists()
     (tmp_path / "go").touch()
     deadline = time.monotonic() + 60
     while old[0].exists() and time.monotonic() < deadline:
