@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import paths
+from .jsontext import indented
 from .public import Publication
 from .search import notice_files
 
@@ -206,7 +207,7 @@ def build_manifest(site_dir: Path, publication: Publication, clean: bool | None,
 
 
 def write_manifest(site_dir: Path, manifest: dict) -> None:
-    text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    text = indented(manifest) + "\n"
     (Path(site_dir) / NAME).write_text(text, encoding="utf-8")
 
 

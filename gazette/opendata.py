@@ -18,6 +18,7 @@ import json
 from . import paths
 from .docnumber import DocNumber
 from .fields import FIELDS
+from .jsontext import indented
 from .public import PublicNotice, Publication
 
 VERSION = 1
@@ -63,7 +64,7 @@ def record(n: PublicNotice, site_url: str | None) -> dict:
 
 
 def _json(data) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return (indented(data) + "\n").encode("utf-8")
 
 
 CSV_COLUMNS = ["address", *(f.key for f in FIELDS if f.kind not in ("attachments", "errata", "contact"))]
