@@ -175,14 +175,17 @@ def _reproducible_dates() -> None:
 
 def _load_kept(notices_dir: Path):
     """load_corpus() with the build's cache: only changed notices are read again."""
+    from gazette import corpus as corpora
     from gazette.cache import Cache
 
+    corpora.hold(None)           # a build in this process before: read afresh
     cache = Cache()
     try:
         corpus = load_corpus(notices_dir, root=notices_dir.parent, cache=cache)
         cache.sweep(("notices",))
     finally:
         cache.close()
+    corpora.hold(corpus)         # the hook builds it, without looking at the folder again
     return corpus
 
 

@@ -63,17 +63,25 @@ class _Entry(NamedTuple):
     is_symlink: bool
 
 
-def _scan(notices_dir: Path) -> tuple[tuple, dict[str, list[_Entry]]]:
-    """One look at everything under notices/: (its signature: every entry
-    with its size, times and inode, equal only if nothing changed; each
-    folder's entries by name, for _walk).  Each folder is read once
-    (os.scandir: an entry knows whether it is a folder or a link without
-    asking again), top down, into every folder that is no link, as
-    os.walk() would; a folder it cannot read is passed over."""
+class _Scan(NamedTuple):
+    """One look at everything under notices/ (_scan)."""
+
+    signature: tuple               # (path, size, times, inode) of every entry: equal only if nothing changed
+    folders: dict                  # folder -> its entries by name (_Entry), for _walk
+    files: dict                    # path -> (size, times, inode)
+    inside: dict                   # a notice's own folder (year, name) -> [(path, its stats)] of what is under it
+
+
+def _scan(notices_dir: Path) -> _Scan:
+    """Each folder is read once (os.scandir: an entry knows whether it is a
+    folder or a link without asking again), top down, into every folder
+    that is no link, as os.walk() would; a folder it cannot read is passed over."""
     signature: list[tuple] = []
     folders: dict[str, list[_Entry]] = {}
+    files: dict[str, tuple] = {}
+    inside: dict[tuple[str, str], list] = defaultdict(list)
 
-    def visit(folder: str) -> None:
+    def visit(folder: str, depth: int, owner: tuple[str, str] | None) -> None:
         try:
             with os.scandir(folder) as found:
                 scanned = sorted(found, key=lambda e: e.name)
@@ -88,14 +96,18 @@ def _scan(notices_dir: Path) -> tuple[tuple, dict[str, list[_Entry]]]:
                 st = e.stat(follow_symlinks=False)
             except OSError:
                 continue
-            signature.append((folder, e.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+            stats = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            signature.append((e.path, *stats))
+            files[e.path] = stats
+            if owner is not None:
+                inside[owner].append((e.path, stats))
             if is_dir and not is_symlink:
-                below.append(e.path)
-        for path in below:
-            visit(path)
+                below.append((e.path, owner or ((os.path.basename(folder), e.name) if depth == 1 else None)))
+        for path, under in below:
+            visit(path, depth + 1, under)
 
-    visit(os.fspath(notices_dir))
-    return tuple(signature), folders
+    visit(os.fspath(notices_dir), 0, None)
+    return _Scan(tuple(signature), folders, files, inside)
 
 
 def _walk(notices_dir: Path, root: Path, folders: dict[str, list[_Entry]]) -> tuple[list[Path], list[Path], list[Problem]]:
@@ -168,25 +180,36 @@ def _is_file(entry) -> bool:
 
 
 _last: tuple | None = None      # (notices_dir, root, signature, corpus) of the last read
+_held: Corpus | None = None     # the one corpus this process builds (hold())
+
+
+def hold(corpus: Corpus | None) -> None:
+    """This process builds this corpus, once (build.py build): a later
+    load_corpus() of its folder (the hook's) returns it without looking at
+    the folder again; the build is of the notices as they were when read."""
+    global _held
+    _held = corpus
 
 
 def load_corpus(notices_dir: Path, root: Path | None = None, cache=None) -> Corpus:
     """Read every notice; raise CorpusError listing every problem found.
 
-    A process reads a corpus once: asked again for an unchanged folder (build.py
-    checks it before MkDocs starts, the hook then needs it), it returns the
-    same Corpus; any change to any file under notices/ means a fresh read.
+    A process reads a corpus once: asked again for an unchanged folder (`serve`
+    after a save that changed nothing under notices/), it returns the same
+    Corpus; any change to any file under notices/ means a fresh read.
     cache: the build's (cache.py), which keeps each notice as read (see _read_all)."""
     global _last
     notices_dir = Path(notices_dir).resolve()
     root = Path(root).resolve() if root else notices_dir.parent
+    if _held is not None and (_held.notices_dir, _held.root) == (notices_dir, root):
+        return _held
     if not notices_dir.is_dir():
         raise CorpusError([Problem(str(notices_dir), 0, "notices", "the folder does not exist")])
-    signature, folders = _scan(notices_dir)
-    if _last is not None and _last[:3] == (notices_dir, root, signature):
+    scan = _scan(notices_dir)
+    if _last is not None and _last[:3] == (notices_dir, root, scan.signature):
         return _last[3]
-    corpus = _read_corpus(notices_dir, root, signature, folders, cache)
-    _last = (notices_dir, root, signature, corpus)
+    corpus = _read_corpus(notices_dir, root, scan, cache)
+    _last = (notices_dir, root, scan.signature, corpus)
     return corpus
 
 
@@ -194,24 +217,10 @@ _CHUNK = 500        # notices read at a time: a cold build holds few bytes
 _read: dict[tuple, tuple] = {}     # (file, root, its and its folder's stats) -> read_notice()'s answer, and its key
 
 
-def _stats(signature: tuple, notices_dir: Path) -> tuple[dict, dict]:
-    """From _scan()'s signature: {file path: its stats}, and {a notice's own folder
-    (year, name): the stats of everything under it}."""
-    files: dict[str, tuple] = {}
-    inside: dict[tuple[str, str], list] = defaultdict(list)
-    cut = len(str(notices_dir)) + 1
-    for folder, name, *stats in signature:
-        files[os.path.join(folder, name)] = tuple(stats)
-        parts = folder[cut:].split(os.sep, 2)
-        if len(parts) >= 2:
-            inside[(parts[0], parts[1])].append((os.path.join(folder, name), tuple(stats)))
-    return files, inside
-
-
 def _read_all(paths: list[Path], root: Path, files: dict, inside: dict, cache) -> list[tuple]:
     """read_notice() of each file, remembered while the file and its
     attachments folder are unchanged: `serve` re-reads only the notice that
-    was saved (files, inside: _stats()).  With the build's cache, a notice
+    was saved (files, inside: _scan()).  With the build's cache, a notice
     read without a problem is kept there under a key of its path, its bytes
     and its folder's entries (a .md attachment by its bytes, any other file
     by its size, times and inode: only its name and kind are read), so a
@@ -361,9 +370,9 @@ def _kinds() -> dict[str, type]:
 _KINDS = _kinds()
 
 
-def _read_corpus(notices_dir: Path, root: Path, signature: tuple, folders: dict, cache=None) -> Corpus:
-    files, others, problems = _walk(notices_dir, root, folders)
-    stat_of, inside = _stats(signature, notices_dir)
+def _read_corpus(notices_dir: Path, root: Path, scan: _Scan, cache=None) -> Corpus:
+    files, others, problems = _walk(notices_dir, root, scan.folders)
+    stat_of, inside = scan.files, scan.inside
     notices: list[Notice] = []
     listed: set[Path] = set()
     owners: dict[Path, Path] = {}   # a notice's own folder -> the notice file
@@ -415,7 +424,7 @@ def _check_relations(notices: list[Notice]) -> list[Problem]:
         if n.repealed_by and n.doc_number:
             replaces.setdefault(n.repealed_by, set()).add(n.doc_number)
     reported = set()
-    for start in sorted(replaces, key=str):
+    for start in sorted(replaces, key=str) if not _acyclic(replaces) else ():
         path, seen = [start], {start}
         cycle = _cycle(start, replaces, path, seen)
         if cycle and frozenset(cycle) not in reported:
@@ -427,6 +436,27 @@ def _check_relations(notices: list[Notice]) -> list[Problem]:
                     key = "supersedes" if "supersedes" in n.lines else "repealed_by" if "repealed_by" in n.lines else "doc_number"
                     out.append(Problem(n.rel, n.lines[key], key, f"notices replace or repeal each other in a circle: {chain}"))
     return out
+
+
+def _acyclic(edges: dict) -> bool:
+    """Whether no path of edges (node -> the nodes it points to) leads back
+    to where it started: one pass over them all (Kahn's ordering), where
+    looking for a cycle from every node in turn walks what each reaches."""
+    indegree: dict = {}
+    for node, targets in edges.items():
+        indegree.setdefault(node, 0)
+        for t in targets:
+            indegree[t] = indegree.get(t, 0) + 1
+    ready = [node for node, d in indegree.items() if d == 0]
+    done = 0
+    while ready:
+        node = ready.pop()
+        done += 1
+        for t in edges.get(node, ()):
+            indegree[t] -= 1
+            if indegree[t] == 0:
+                ready.append(t)
+    return done == len(indegree)
 
 
 def _cycle(node, edges, path, seen):

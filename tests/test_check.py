@@ -146,3 +146,21 @@ def test_an_unwritable_site_folder_is_an_error_not_a_traceback(tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith("Error: cannot write the site next to")
     assert "Traceback" not in result.stderr
+
+
+def test_the_one_pass_cycle_test_agrees_with_looking_from_every_number():
+    """corpus._acyclic() decides whether the check looks for circles at all:
+    on made-up graphs it must agree with _cycle() tried from every node."""
+    import random
+
+    from gazette.corpus import _acyclic, _cycle
+
+    rng = random.Random(7)
+    kinds = set()
+    for _ in range(2000):
+        nodes = range(rng.randrange(1, 9))
+        edges = {n: {rng.choice(nodes) for _ in range(rng.randrange(0, 3))} for n in nodes if rng.random() < 0.8}
+        slow = not any(_cycle(s, edges, [s], {s}) for s in edges)
+        assert _acyclic(edges) == slow, edges
+        kinds.add(slow)
+    assert kinds == {True, False}
