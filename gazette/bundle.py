@@ -277,8 +277,9 @@ class _Run:
         # (info, offset in the old zip, the date there)
         self.members: list[tuple[zipfile.ZipInfo, int, tuple]] = []
         self.start = self.end = 0          # the run's bytes in the old zip
-        year, month, day, hour, minute, second = stamp
-        self.dated = (hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day)
+        dated = _info("", stamp)
+        dated.CRC = dated.compress_size = dated.file_size = 0
+        self.dated = struct.unpack("<2H", dated.FileHeader(False)[10:14])     # the date as zipfile writes it
 
     def add(self, info: zipfile.ZipInfo, size: int) -> bool:
         """Take the member of this name from the old zip (size: the file's), if it is there as it would be written."""

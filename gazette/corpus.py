@@ -66,9 +66,8 @@ class _Entry(NamedTuple):
 class _Scan(NamedTuple):
     """One look at everything under notices/ (_scan)."""
 
-    signature: tuple               # (path, size, times, inode) of every entry: equal only if nothing changed
+    files: dict                    # every entry's path -> (size, times, inode): equal only if nothing changed
     folders: dict                  # folder -> its entries by name (_Entry), for _walk
-    files: dict                    # path -> (size, times, inode)
     inside: dict                   # a notice's own folder (year, name) -> [(path, its stats)] of what is under it
 
 
@@ -76,7 +75,6 @@ def _scan(notices_dir: Path) -> _Scan:
     """Each folder is read once (os.scandir: an entry knows whether it is a
     folder or a link without asking again), top down, into every folder
     that is no link, as os.walk() would; a folder it cannot read is passed over."""
-    signature: list[tuple] = []
     folders: dict[str, list[_Entry]] = {}
     files: dict[str, tuple] = {}
     inside: dict[tuple[str, str], list] = defaultdict(list)
@@ -97,7 +95,6 @@ def _scan(notices_dir: Path) -> _Scan:
             except OSError:
                 continue
             stats = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            signature.append((e.path, *stats))
             files[e.path] = stats
             if owner is not None:
                 inside[owner].append((e.path, stats))
@@ -107,7 +104,7 @@ def _scan(notices_dir: Path) -> _Scan:
             visit(path, depth + 1, under)
 
     visit(os.fspath(notices_dir), 0, None)
-    return _Scan(tuple(signature), folders, files, inside)
+    return _Scan(files, folders, inside)
 
 
 def _walk(notices_dir: Path, root: Path, folders: dict[str, list[_Entry]]) -> tuple[list[Path], list[Path], list[Problem]]:
@@ -179,7 +176,7 @@ def _is_file(entry) -> bool:
         return False
 
 
-_last: tuple | None = None      # (notices_dir, root, signature, corpus) of the last read
+_last: tuple | None = None      # (notices_dir, root, _Scan.files, corpus) of the last read
 _held: Corpus | None = None     # the one corpus this process builds (hold())
 
 
@@ -206,10 +203,10 @@ def load_corpus(notices_dir: Path, root: Path | None = None, cache=None) -> Corp
     if not notices_dir.is_dir():
         raise CorpusError([Problem(str(notices_dir), 0, "notices", "the folder does not exist")])
     scan = _scan(notices_dir)
-    if _last is not None and _last[:3] == (notices_dir, root, scan.signature):
+    if _last is not None and _last[:3] == (notices_dir, root, scan.files):
         return _last[3]
     corpus = _read_corpus(notices_dir, root, scan, cache)
-    _last = (notices_dir, root, scan.signature, corpus)
+    _last = (notices_dir, root, scan.files, corpus)
     return corpus
 
 

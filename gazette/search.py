@@ -198,6 +198,8 @@ class _Codes(dict):
 
 _VALUE = {c: i for i, c in enumerate(_ALPHABET)}
 _NUMBER = re.compile(f"[{re.escape(_MORE)}]*[{re.escape(_END)}]")
+
+
 @functools.cache
 def _decoded() -> _Codes:
     return _Codes((_encode(n), n) for n in range(45 ** 2))

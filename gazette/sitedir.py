@@ -345,12 +345,9 @@ def remove_later(path: Path) -> None:
                 quiet = os.open(os.devnull, os.O_RDWR)
                 for fd in (0, 1, 2):
                     os.dup2(quiet, fd)
-                top = max(os.sysconf("SC_OPEN_MAX"), 1 << 16)
-                if held >= 3:             # all but the lock on the folder, released when this process ends
-                    os.closerange(3, held)
-                    os.closerange(held + 1, top)
-                else:
-                    os.closerange(3, top)
+                if held >= 0:             # the lock on the folder, as 3: released when this process ends
+                    os.dup2(held, 3)
+                os.closerange(3 if held < 0 else 4, max(os.sysconf("SC_OPEN_MAX"), 1 << 16))
                 remove(path)
         finally:
             os._exit(0)
